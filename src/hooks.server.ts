@@ -1,0 +1,85 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { building } from '$app/environment';
+import { sequence } from '@sveltejs/kit/hooks';
+import { config } from '$lib/server/config';
+import { DatabaseConfigError, getDb, startDatabase, stopDatabase } from '$lib/server/db';
+import { seedDemo, seedEssentials } from '$lib/server/demo/seed';
+import {
+	SESSION_COOKIE,
+	deleteSessionCookie,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/auth/session';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	if (building) return; // prerendering (the offline page) needs no database
+	try {
+		const handle = await startDatabase();
+		if (config.demo) await seedDemo(handle.db);
+		else await seedEssentials(handle.db);
+		log.info('encore ready', { database: handle.label, demo: config.demo });
+	} catch (err) {
+		// One clear line instead of a stack trace: the usual cause is a wrong DATABASE_URL.
+		const reason = err instanceof DatabaseConfigError ? err.message : `database failed to start: ${String(err)}`;
+		console.error(`Encore cannot start: ${reason}`);
+		process.exit(1);
+	}
+	process.once('sveltekit:shutdown', () => {
+		void stopDatabase();
+	});
+};
+
+const requestId: Handle = async ({ event, resolve }) => {
+	const incoming = event.request.headers.get('x-request-id');
+	event.locals.requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	return response;
+};
+
+const session: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = building ? undefined : event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const result = await validateSessionToken(getDb(), token);
+		if (result.session) {
+			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt);
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+		} else {
+			deleteSessionCookie(event.cookies);
+		}
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	h.set('X-Content-Type-Options', 'nosniff');
+	h.set('X-Frame-Options', 'DENY');
+	h.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
+	if (config.production) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	// Signed-in pages must never sit in a shared cache.
+	if (event.locals.user && !h.has('cache-control')) h.set('Cache-Control', 'private, no-store');
+	return response;
+};
+
+export const handle = sequence(requestId, securityHeaders, session);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId ?? crypto.randomUUID();
+	if (status >= 500) {
+		log.error('request failed', {
+			requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+		});
+		return { message: 'Something went wrong on our side.', requestId };
+	}
+	return { message, requestId };
+};

@@ -1,0 +1,5 @@
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+	return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}

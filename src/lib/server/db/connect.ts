@@ -1,0 +1,127 @@
+// One way to open the database, two drivers behind one schema:
+// PGlite (embedded, in a data folder or in memory) when no URL is given, postgres.js otherwise.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Functions that may run inside a caller's transaction take this. */
+export type Queryable = Database | Transaction;
+
+export interface DatabaseHandle {
+	db: Database;
+	driver: 'pglite' | 'postgres';
+	/** Where it points, without a password: for messages. */
+	label: string;
+	migrate(migrationsDir: string): Promise<void>;
+	close(): Promise<void>;
+}
+
+export class DatabaseConfigError extends Error {}
+
+/** `postgres://user:secret@host/db` → `postgres://user@host/db`, safe to print. */
+export function redactUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		u.password = '';
+		return u.toString();
+	} catch {
+		return '(unparseable URL)';
+	}
+}
+
+export function parseDatabaseUrl(url: string): URL {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw new DatabaseConfigError('DATABASE_URL is not a valid URL (expected postgres://user@host:5432/db)');
+	}
+	if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+		throw new DatabaseConfigError(
+			`DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`
+		);
+	}
+	if (!parsed.hostname && !parsed.searchParams.get('host')) {
+		throw new DatabaseConfigError('DATABASE_URL has no host');
+	}
+	return parsed;
+}
+
+/** Open PGlite: `dir` is a data folder, or undefined for an in-memory database. */
+export async function openPglite(dir?: string): Promise<DatabaseHandle> {
+	if (dir) mkdirSync(path.dirname(dir), { recursive: true }); // PGlite does not create parents
+	const client = dir ? new PGlite(dir) : new PGlite();
+	await client.waitReady;
+	const db = drizzlePglite(client, { schema }) as unknown as Database;
+	return {
+		db,
+		driver: 'pglite',
+		label: dir ? `PGlite at ${dir}` : 'PGlite in memory',
+		migrate: async (migrationsFolder) => {
+			await migratePglite(db as never, { migrationsFolder });
+		},
+		close: async () => {
+			if (!client.closed) await client.close();
+		}
+	};
+}
+
+export async function openPostgres(
+	url: string,
+	options: { max?: number } = {}
+): Promise<DatabaseHandle> {
+	parseDatabaseUrl(url);
+	const client = postgres(url, {
+		max: options.max ?? 10,
+		onnotice: () => {},
+		connect_timeout: 10
+	});
+	try {
+		await client`select 1`;
+	} catch (err) {
+		await client.end({ timeout: 1 }).catch(() => {});
+		const reason = err instanceof Error ? err.message : String(err);
+		throw new DatabaseConfigError(`cannot connect to ${redactUrl(url)}: ${reason}`);
+	}
+	const db = drizzlePostgres(client, { schema }) as unknown as Database;
+	return {
+		db,
+		driver: 'postgres',
+		label: redactUrl(url),
+		migrate: async (migrationsFolder) => {
+			// Several instances may start at once: one applies migrations, the others wait.
+			const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+			try {
+				await lockClient`select pg_advisory_lock(727274)`;
+				await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+			} finally {
+				await lockClient`select pg_advisory_unlock(727274)`.catch(() => {});
+				await lockClient.end({ timeout: 5 });
+			}
+		},
+		close: async () => {
+			await client.end({ timeout: 5 });
+		}
+	};
+}
+
+export function openDatabase(url: string, pgliteDir?: string): Promise<DatabaseHandle> {
+	return url ? openPostgres(url) : openPglite(pgliteDir);
+}
+
+/** `db.execute()` answers `{ rows }` on PGlite and an array on postgres.js. */
+export function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

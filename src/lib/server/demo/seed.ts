@@ -1,0 +1,50 @@
+// The demo house: a fictional artist, the default ladder, a staff account and a few fans.
+// Safe to run on every start: everything is keyed (house id, tier rank, email) and only inserted once.
+import type { Database } from '../db';
+import { house, tiers } from '../db/schema';
+import { hashPassword } from '../auth/password';
+import { getUserByEmail, insertUser } from '../auth/users';
+import { DEFAULT_LADDER } from '../tiers/default-ladder';
+
+export const DEMO_PASSWORD = 'encore-demo-2026';
+
+export const DEMO_ACCOUNTS = [
+	{ email: 'staff@encore.demo', displayName: 'Robin (staff)', role: 'admin' as const },
+	{ email: 'mara@encore.demo', displayName: 'Mara Jensen', role: 'fan' as const },
+	{ email: 'theo@encore.demo', displayName: 'Theo Okafor', role: 'fan' as const },
+	{ email: 'ines@encore.demo', displayName: 'Inès Laurent', role: 'fan' as const }
+];
+
+export const DEMO_HOUSE = {
+	name: 'The Night Owls',
+	tagline: 'An indie-folk band from Ghent, and the fans who keep the lights on.',
+	about:
+		'The Night Owls write songs in a converted tram depot and play them in small rooms. This is where our closest listeners hear things first, help shape what comes next, and get in before the doors open.'
+};
+
+/** Seeds the ladder and the house name; run for every install so a fresh portal has tiers. */
+export async function seedEssentials(db: Database): Promise<void> {
+	await db.insert(tiers).values(DEFAULT_LADDER).onConflictDoNothing();
+}
+
+export async function seedDemo(db: Database): Promise<{ created: number }> {
+	await seedEssentials(db);
+	await db
+		.insert(house)
+		.values({ id: 1, ...DEMO_HOUSE })
+		.onConflictDoNothing();
+	let created = 0;
+	let passwordHash: string | undefined;
+	for (const account of DEMO_ACCOUNTS) {
+		if (await getUserByEmail(db, account.email)) continue;
+		passwordHash ??= await hashPassword(DEMO_PASSWORD);
+		const user = await insertUser(db, {
+			...account,
+			passwordHash,
+			emailVerifiedAt: new Date(),
+			consentAnalytics: true
+		});
+		if (user) created++;
+	}
+	return { created };
+}

@@ -1,0 +1,33 @@
+// Form parsing shared by every action: a schema in, either data or per-field messages out.
+import type { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+export function formValues(form: FormData, omit: string[] = ['password', 'confirm']): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of form) {
+		if (typeof value === 'string' && !omit.includes(key)) values[key] = value;
+	}
+	return values;
+}
+
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+	const raw: Record<string, unknown> = {};
+	for (const [key, value] of form) {
+		if (typeof value !== 'string') continue;
+		// Checkboxes arrive as "on"; repeated keys become arrays.
+		if (key in raw) raw[key] = ([] as unknown[]).concat(raw[key], value);
+		else raw[key] = value;
+	}
+	const result = schema.safeParse(raw);
+	if (result.success) return { ok: true, data: result.data };
+	const errors: FieldErrors = {};
+	for (const issue of result.error.issues) {
+		const field = String(issue.path[0] ?? 'form');
+		errors[field] ??= issue.message;
+	}
+	return { ok: false, errors };
+}

@@ -1,0 +1,18 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Queryable } from './db';
+import { house, tiers, type House, type Tier } from './db/schema';
+
+const FALLBACK: Pick<House, 'name' | 'tagline' | 'about'> = {
+	name: 'Encore',
+	tagline: 'Your membership, your way in.',
+	about: ''
+};
+
+export async function getHouse(db: Queryable): Promise<Pick<House, 'name' | 'tagline' | 'about'>> {
+	const [row] = await db.select().from(house).where(eq(house.id, 1)).limit(1);
+	return row ?? FALLBACK;
+}
+
+export function listTiers(db: Queryable): Promise<Tier[]> {
+	return db.select().from(tiers).orderBy(asc(tiers.rank));
+}

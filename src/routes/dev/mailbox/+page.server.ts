@@ -1,0 +1,22 @@
+import { error } from '@sveltejs/kit';
+import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
+import { listMail } from '$lib/server/mail/outbox';
+import type { PageServerLoad } from './$types';
+
+// Development only: the outbox, readable in the browser when no SMTP server is configured.
+export const load: PageServerLoad = async () => {
+	if (config.production) error(404, 'Not found');
+	const messages = await listMail(getDb(), 50);
+	return {
+		messages: messages.map((m) => ({
+			id: m.id,
+			to: m.to,
+			subject: m.subject,
+			text: m.text,
+			kind: m.kind,
+			createdAt: m.createdAt.toISOString(),
+			sent: m.sentAt !== null
+		}))
+	};
+};

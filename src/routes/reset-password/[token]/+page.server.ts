@@ -1,0 +1,25 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { newPasswordSchema, resetPassword } from '$lib/server/auth/accounts';
+import { peekEmailToken } from '$lib/server/auth/email-tokens';
+import { setSessionCookie } from '$lib/server/auth/session';
+import { parseForm } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, setHeaders }) => {
+	setHeaders({ 'referrer-policy': 'no-referrer' }); // keep the token out of Referer headers
+	const token = await peekEmailToken(getDb(), params.token, 'reset_password');
+	return { valid: !!token };
+};
+
+export const actions: Actions = {
+	default: async ({ request, params, cookies }) => {
+		const form = await request.formData();
+		const parsed = parseForm(newPasswordSchema, form);
+		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		const result = await resetPassword(getDb(), params.token, parsed.data.password, request.headers.get('user-agent'));
+		if (!result.ok) return fail(result.status, { errors: result.errors });
+		setSessionCookie(cookies, result.value.token, result.value.expiresAt);
+		redirect(303, '/me?passwordChanged=1');
+	}
+};

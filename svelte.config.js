@@ -1,0 +1,35 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	compilerOptions: { runes: true },
+	kit: {
+		adapter: adapter({ precompress: true }),
+		// The PWA plugin registers its own service worker.
+		serviceWorker: { register: false },
+		// CSRF origin check stays on (the default); CSP with nonces for SvelteKit's own inline scripts.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				// Inline style attributes carry the tier colours (custom properties).
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'media-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self', 'https://checkout.stripe.com', 'https://billing.stripe.com'],
+				'frame-ancestors': ['none']
+			}
+		}
+	}
+};
+
+export default config;
