@@ -21,7 +21,8 @@ export const init: ServerInit = async () => {
 		log.info('encore ready', { database: handle.label, demo: config.demo });
 	} catch (err) {
 		// One clear line instead of a stack trace: the usual cause is a wrong DATABASE_URL.
-		const reason = err instanceof DatabaseConfigError ? err.message : `database failed to start: ${String(err)}`;
+		const reason =
+			err instanceof DatabaseConfigError ? err.message : `database failed to start: ${String(err)}`;
 		console.error(`Encore cannot start: ${reason}`);
 		process.exit(1);
 	}

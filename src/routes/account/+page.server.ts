@@ -18,7 +18,11 @@ export const load: PageServerLoad = (event) => {
 };
 
 const profileSchema = z.object({
-	displayName: z.string().trim().min(1, 'Tell us what to call you.').max(60, 'Keep your name under 60 characters.')
+	displayName: z
+		.string()
+		.trim()
+		.min(1, 'Tell us what to call you.')
+		.max(60, 'Keep your name under 60 characters.')
 });
 
 const passwordSchema = z.object({
@@ -31,7 +35,10 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const parsed = parseForm(profileSchema, await event.request.formData());
 		if (!parsed.ok) return fail(400, { action: 'profile', errors: parsed.errors });
-		await getDb().update(users).set({ displayName: parsed.data.displayName, updatedAt: new Date() }).where(eq(users.id, user.id));
+		await getDb()
+			.update(users)
+			.set({ displayName: parsed.data.displayName, updatedAt: new Date() })
+			.where(eq(users.id, user.id));
 		return { action: 'profile', saved: true, errors: {} as Record<string, string> };
 	},
 	consents: async (event) => {

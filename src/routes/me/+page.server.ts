@@ -15,7 +15,11 @@ export const load: PageServerLoad = async (event) => {
 		passwordChanged: event.url.searchParams.has('passwordChanged'),
 		memberSince: user.createdAt.toISOString(),
 		tier: tier && { name: tier.name, colour: tier.colour, benefits: tier.benefits },
-		nextTier: tiers[1] && { name: tiers[1].name, colour: tiers[1].colour, pointsThreshold: tiers[1].pointsThreshold }
+		nextTier: tiers[1] && {
+			name: tiers[1].name,
+			colour: tiers[1].colour,
+			pointsThreshold: tiers[1].pointsThreshold
+		}
 	};
 };
 

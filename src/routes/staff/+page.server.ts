@@ -11,7 +11,9 @@ export const load: PageServerLoad = async (event) => {
 	const [members] = await db
 		.select({
 			total: count(),
-			last30: sql<number>`count(*) filter (where ${users.createdAt} > now() - interval '30 days')`.mapWith(Number),
+			last30: sql<number>`count(*) filter (where ${users.createdAt} > now() - interval '30 days')`.mapWith(
+				Number
+			),
 			verified: sql<number>`count(*) filter (where ${users.emailVerifiedAt} is not null)`.mapWith(Number)
 		})
 		.from(users);

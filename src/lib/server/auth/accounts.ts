@@ -34,7 +34,9 @@ export const signUpSchema = z
 			.min(1, 'Tell us what to call you.')
 			.max(60, 'Keep your name under 60 characters.'),
 		email,
-		password: z.string({ error: 'Choose a password.' }).max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
+		password: z
+			.string({ error: 'Choose a password.' })
+			.max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
 		consentAnalytics: checkbox,
 		consentMarketing: checkbox
 	})
@@ -45,7 +47,10 @@ export const signUpSchema = z
 
 export const signInSchema = z.object({
 	email,
-	password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(PASSWORD_MAX, 'Email or password is wrong.')
+	password: z
+		.string({ error: 'Enter your password.' })
+		.min(1, 'Enter your password.')
+		.max(PASSWORD_MAX, 'Email or password is wrong.')
 });
 
 export const resetRequestSchema = z.object({ email });
@@ -63,8 +68,7 @@ export const newPasswordSchema = z
 	});
 
 export type Outcome<T> =
-	| { ok: true; value: T }
-	| { ok: false; status: 400 | 409 | 429; errors: Record<string, string> };
+	{ ok: true; value: T } | { ok: false; status: 400 | 409 | 429; errors: Record<string, string> };
 
 export interface NewSession {
 	token: string;
@@ -92,7 +96,8 @@ export async function signUp(
 	userAgent: string | null
 ): Promise<Outcome<NewSession>> {
 	const limit = await consumeAll(db, [[`signup:ip:${ip}`, LIMITS.signupPerIp]]);
-	if (!limit.allowed) return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
+	if (!limit.allowed)
+		return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
 	const passwordHash = await hashPassword(input.password);
 	const user = await insertUser(db, { ...input, passwordHash });
 	if (!user) {
@@ -118,26 +123,38 @@ export async function signIn(
 		[`login:ip:${ip}`, LIMITS.loginPerIp],
 		[`login:account:${normaliseEmail(input.email)}`, LIMITS.loginPerAccount]
 	]);
-	if (!limit.allowed) return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
+	if (!limit.allowed)
+		return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
 	const user = await getUserByEmail(db, input.email);
 	// Unknown email and wrong password: the same words, and about the same time.
-	const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+	const valid = user
+		? await verifyPassword(user.passwordHash, input.password)
+		: await verifyAgainstDummy(input.password);
 	if (!user || !valid) return { ok: false, status: 400, errors: { form: WRONG } };
 	return { ok: true, value: await startSession(db, user, userAgent) };
 }
 
 /** Always answers the same way, whether or not the email has an account. */
-export async function requestPasswordReset(db: Database, rawEmail: string, ip: string): Promise<Outcome<null>> {
+export async function requestPasswordReset(
+	db: Database,
+	rawEmail: string,
+	ip: string
+): Promise<Outcome<null>> {
 	const limit = await consumeAll(db, [
 		[`reset:ip:${ip}`, LIMITS.resetPerIp],
 		[`reset:account:${normaliseEmail(rawEmail)}`, LIMITS.resetPerAccount]
 	]);
-	if (!limit.allowed) return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
+	if (!limit.allowed)
+		return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
 	const user = await getUserByEmail(db, rawEmail);
 	if (user) {
 		const token = await issueEmailToken(db, user.id, user.email, 'reset_password');
 		const house = await getHouse(db);
-		const msg = resetPasswordMessage(house.name, user.displayName, `${config.origin}/reset-password/${token}`);
+		const msg = resetPasswordMessage(
+			house.name,
+			user.displayName,
+			`${config.origin}/reset-password/${token}`
+		);
 		await sendMail(db, { to: user.email, kind: 'reset_password', ...msg });
 	}
 	return { ok: true, value: null };
@@ -163,10 +180,18 @@ export async function resetPassword(
 		return updated;
 	});
 	if (!user) {
-		return { ok: false, status: 400, errors: { form: 'This reset link has expired or was already used. Ask for a new one.' } };
+		return {
+			ok: false,
+			status: 400,
+			errors: { form: 'This reset link has expired or was already used. Ask for a new one.' }
+		};
 	}
 	const house = await getHouse(db);
-	await sendMail(db, { to: user.email, kind: 'password_changed', ...passwordChangedMessage(house.name, user.displayName) });
+	await sendMail(db, {
+		to: user.email,
+		kind: 'password_changed',
+		...passwordChangedMessage(house.name, user.displayName)
+	});
 	return { ok: true, value: await startSession(db, user, userAgent) };
 }
 
@@ -190,7 +215,11 @@ export async function changePassword(
 		await invalidateAllSessions(tx, userId);
 	});
 	const house = await getHouse(db);
-	await sendMail(db, { to: user.email, kind: 'password_changed', ...passwordChangedMessage(house.name, user.displayName) });
+	await sendMail(db, {
+		to: user.email,
+		kind: 'password_changed',
+		...passwordChangedMessage(house.name, user.displayName)
+	});
 	return { ok: true, value: await startSession(db, user, userAgent) };
 }
 
@@ -198,14 +227,18 @@ export async function verifyEmail(db: Database, token: string): Promise<boolean>
 	return db.transaction(async (tx) => {
 		const userId = await consumeEmailToken(tx, token, 'verify_email');
 		if (!userId) return false;
-		await tx.update(users).set({ emailVerifiedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
+		await tx
+			.update(users)
+			.set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
+			.where(eq(users.id, userId));
 		return true;
 	});
 }
 
 export async function resendVerification(db: Database, userId: string): Promise<Outcome<null>> {
 	const limit = await consumeAll(db, [[`verify:account:${userId}`, LIMITS.verifyResendPerAccount]]);
-	if (!limit.allowed) return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
+	if (!limit.allowed)
+		return { ok: false, status: 429, errors: { form: retryMessage(limit.retryAfterSeconds) } };
 	const user = await getUserById(db, userId);
 	if (user && !user.emailVerifiedAt) await sendVerificationEmail(db, user);
 	return { ok: true, value: null };

@@ -12,7 +12,14 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export type SessionUser = Pick<
 	User,
-	'id' | 'email' | 'displayName' | 'role' | 'emailVerifiedAt' | 'consentAnalytics' | 'consentMarketing' | 'createdAt'
+	| 'id'
+	| 'email'
+	| 'displayName'
+	| 'role'
+	| 'emailVerifiedAt'
+	| 'consentAnalytics'
+	| 'consentMarketing'
+	| 'createdAt'
 >;
 
 export interface SessionValidation {

@@ -77,10 +77,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
 	};
 }
 
-export async function openPostgres(
-	url: string,
-	options: { max?: number } = {}
-): Promise<DatabaseHandle> {
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
 	parseDatabaseUrl(url);
 	const client = postgres(url, {
 		max: options.max ?? 10,

@@ -7,7 +7,12 @@ interface Message {
 	html: string;
 }
 
-function layout(houseName: string, heading: string, paragraphs: string[], action?: { label: string; url: string }): string {
+function layout(
+	houseName: string,
+	heading: string,
+	paragraphs: string[],
+	action?: { label: string; url: string }
+): string {
 	const body = paragraphs.map((p) => `<p style="margin:0 0 16px">${escapeHtml(p)}</p>`).join('');
 	const button = action
 		? `<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="background:#5b3df5;color:#ffffff;padding:12px 20px;border-radius:8px;text-decoration:none;font-weight:600">${escapeHtml(action.label)}</a></p><p style="margin:0 0 16px;font-size:13px;color:#555">Or paste this link into your browser: ${escapeHtml(action.url)}</p>`
@@ -40,10 +45,15 @@ export function resetPasswordMessage(houseName: string, name: string, url: strin
 	return {
 		subject: `Reset your ${houseName} password`,
 		text: `${lines.join('\n\n')}\n\nReset: ${url}\n\nIf you did not ask, ignore this email: your password stays the same.`,
-		html: layout(houseName, heading, [...lines, 'If you did not ask, ignore this email: your password stays the same.'], {
-			label: 'Choose a new password',
-			url
-		})
+		html: layout(
+			houseName,
+			heading,
+			[...lines, 'If you did not ask, ignore this email: your password stays the same.'],
+			{
+				label: 'Choose a new password',
+				url
+			}
+		)
 	};
 }
 
@@ -54,5 +64,9 @@ export function passwordChangedMessage(houseName: string, name: string): Message
 		'Your password was just changed and every other device was signed out.',
 		'If this was not you, reset your password now and contact us.'
 	];
-	return { subject: `Your ${houseName} password was changed`, text: lines.join('\n\n'), html: layout(houseName, heading, lines) };
+	return {
+		subject: `Your ${houseName} password was changed`,
+		text: lines.join('\n\n'),
+		html: layout(houseName, heading, lines)
+	};
 }

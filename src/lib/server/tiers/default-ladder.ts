@@ -39,7 +39,12 @@ export const DEFAULT_LADDER: NewTier[] = [
 		pointsThreshold: null,
 		monthlyPriceMinor: 1500,
 		yearlyPriceMinor: 15000,
-		benefits: ['Everything Insiders get', 'Drops two days early', 'Patron presale with reserved seats', 'Your name in the liner notes']
+		benefits: [
+			'Everything Insiders get',
+			'Drops two days early',
+			'Patron presale with reserved seats',
+			'Your name in the liner notes'
+		]
 	},
 	{
 		rank: 4,

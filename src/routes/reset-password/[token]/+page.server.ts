@@ -17,7 +17,12 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(newPasswordSchema, form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
-		const result = await resetPassword(getDb(), params.token, parsed.data.password, request.headers.get('user-agent'));
+		const result = await resetPassword(
+			getDb(),
+			params.token,
+			parsed.data.password,
+			request.headers.get('user-agent')
+		);
 		if (!result.ok) return fail(result.status, { errors: result.errors });
 		setSessionCookie(cookies, result.value.token, result.value.expiresAt);
 		redirect(303, '/me?passwordChanged=1');

@@ -1,0 +1,7 @@
+// `npm run demo`: the built portal on the embedded database with the demo house seeded.
+process.env.ENCORE_DEMO ??= '1';
+process.env.PORT ??= '3000';
+process.env.NODE_ENV ??= 'development'; // the dev mailbox stays available in the demo
+const port = process.env.PORT;
+console.log(`\n  Encore demo: http://localhost:${port}  (staff@encore.demo / encore-demo-2026)\n`);
+await import('../build/index.js');
