@@ -9,6 +9,9 @@ const config = {
 		adapter: adapter({ precompress: true }),
 		// The PWA plugin registers its own service worker.
 		serviceWorker: { register: false },
+		// Absolute asset paths: the service worker serves the prerendered /offline page (and saved
+		// pages) at other addresses, where relative `./_app/...` paths would point nowhere.
+		paths: { relative: false },
 		// CSRF origin check stays on (the default); CSP with nonces for SvelteKit's own inline scripts.
 		csp: {
 			mode: 'auto',

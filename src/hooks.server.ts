@@ -11,6 +11,7 @@ import {
 	validateSessionToken
 } from '$lib/server/auth/session';
 import { log } from '$lib/server/log';
+import { recordDailyVisit } from '$lib/server/loyalty/visit';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
@@ -45,10 +46,16 @@ const session: Handle = async ({ event, resolve }) => {
 	const token = building ? undefined : event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const result = await validateSessionToken(getDb(), token);
-		if (result.session) {
+		if (result.session && result.user) {
 			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt);
 			event.locals.user = result.user;
 			event.locals.session = result.session;
+			if (event.request.method === 'GET' && !event.url.pathname.startsWith('/api/')) {
+				// Points for showing up, at most once a day; never worth failing a page over.
+				await recordDailyVisit(getDb(), event.cookies, result.user.id).catch((err) =>
+					log.error('daily visit not recorded', { requestId: event.locals.requestId, error: String(err) })
+				);
+			}
 		} else {
 			deleteSessionCookie(event.cookies);
 		}
@@ -62,6 +69,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	h.set('X-Content-Type-Options', 'nosniff');
 	h.set('X-Frame-Options', 'DENY');
+	// SvelteKit adds its CSP to rendered pages only; endpoints, redirects and action results get the framing rule too.
+	if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', "frame-ancestors 'none'");
 	h.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
 	if (config.production) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
 	// Signed-in pages must never sit in a shared cache.

@@ -2,13 +2,17 @@ import { building } from '$app/environment';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { getHouse } from '$lib/server/house';
+import { unreadCount } from '$lib/server/inbox';
 import { isStaff } from '$lib/server/auth/guard';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals, depends }) => {
+	depends('app:inbox');
 	// Prerendered pages (offline) are built without a database: they use the generic name.
-	const house = building ? { name: 'Encore', tagline: '' } : await getHouse(getDb());
 	const user = locals.user;
+	const [house, unread] = building
+		? [{ name: 'Encore', tagline: '' }, 0]
+		: await Promise.all([getHouse(getDb()), user ? unreadCount(getDb(), user.id) : 0]);
 	return {
 		house: { name: house.name, tagline: house.tagline },
 		demo: config.demo,
@@ -19,7 +23,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 					email: user.email,
 					role: user.role,
 					isStaff: isStaff(user),
-					emailVerified: user.emailVerifiedAt !== null
+					emailVerified: user.emailVerifiedAt !== null,
+					unread
 				}
 			: null
 	};

@@ -33,6 +33,8 @@ export const config = {
 	demo: flag(env.ENCORE_DEMO, false),
 	cookieSecure: flag(env.COOKIE_SECURE, production),
 	sessionDays: int(env.SESSION_DAYS, 30),
+	/** Per-day caps reset at midnight here. */
+	houseTimeZone: env.HOUSE_TIMEZONE || 'Europe/Brussels',
 	smtpUrl: env.SMTP_URL || '',
 	mailFrom: env.MAIL_FROM || 'Encore <no-reply@encore.local>',
 	/** Multiplies every rate limit (raise it for load tests, never in production). */

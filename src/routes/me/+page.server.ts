@@ -2,23 +2,46 @@ import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { resendVerification } from '$lib/server/auth/accounts';
 import { requireUser } from '$lib/server/auth/guard';
-import { listTiers } from '$lib/server/house';
+import { markCelebrated, pendingCelebration } from '$lib/server/inbox';
+import { getStanding, listActivity } from '$lib/server/loyalty/standing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const tiers = await listTiers(getDb());
-	// Until the loyalty engine lands, every member starts on the first rung.
-	const tier = tiers[0] ?? null;
+	const db = getDb();
+	const [standing, recent, celebration] = await Promise.all([
+		getStanding(db, user.id),
+		listActivity(db, user.id, 5),
+		pendingCelebration(db, user.id)
+	]);
+	// The celebration plays once: it is marked as shown with the page that shows it.
+	if (celebration) await markCelebrated(db, user.id);
+	const { progress, tier, ladder } = standing;
+	const next = progress.next;
+	const nextTier = next && ladder.find((t) => t.rank === next.tier.rank);
+	const buy = next?.buy;
 	return {
 		welcome: event.url.searchParams.has('welcome'),
 		passwordChanged: event.url.searchParams.has('passwordChanged'),
 		memberSince: user.createdAt.toISOString(),
-		tier: tier && { name: tier.name, colour: tier.colour, benefits: tier.benefits },
-		nextTier: tiers[1] && {
-			name: tiers[1].name,
-			colour: tiers[1].colour,
-			pointsThreshold: tiers[1].pointsThreshold
+		tier: { rank: tier.rank, name: tier.name, colour: tier.colour, benefits: tier.benefits },
+		route: progress.route,
+		points: progress.points,
+		next: next && {
+			name: next.tier.name,
+			colour: nextTier?.colour ?? tier.colour,
+			benefits: (nextTier?.benefits ?? []).filter((b) => !tier.benefits.includes(b)),
+			pointsNeeded: next.pointsNeeded,
+			byDate: next.byDate?.toISOString() ?? null,
+			fraction: next.fraction,
+			buy: buy ? { name: buy.paidName ?? buy.name, tierName: buy.name } : null
+		},
+		lapse: progress.lapse && { ...progress.lapse, at: progress.lapse.at.toISOString() },
+		recent: recent.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })),
+		celebration: celebration && {
+			title: celebration.title,
+			body: celebration.body,
+			colour: typeof celebration.data.colour === 'string' ? celebration.data.colour : tier.colour
 		}
 	};
 };

@@ -35,5 +35,9 @@ export function requireAdmin(event: Event): SessionUser {
 /** Only same-site relative paths, so `?next=` cannot send people elsewhere. */
 export function safeNext(next: string | null | undefined, fallback = '/me'): string {
 	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-	return next;
+	// Resolve it as a browser would: browsers drop tabs and newlines, so `/\t/evil.example` means `//evil.example`.
+	const base = 'http://encore.invalid';
+	const url = new URL(next, base);
+	if (url.origin !== base) return fallback;
+	return url.pathname + url.search + url.hash;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigserial,
 	boolean,
 	check,
 	index,
@@ -160,3 +161,173 @@ export type Session = typeof sessions.$inferSelect;
 export type Tier = typeof tiers.$inferSelect;
 export type House = typeof house.$inferSelect;
 export type MailMessage = typeof mailOutbox.$inferSelect;
+
+/**
+ * The engagement ledger: append-only (a trigger rejects UPDATE, DELETE and TRUNCATE).
+ * Corrections are new entries; a capped engagement is kept with 0 points and its reason.
+ */
+export const engagements = pgTable(
+	'engagements',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		memberId: uuid('member_id')
+			.notNull()
+			.references(() => users.id),
+		kind: text('kind').notNull(),
+		/** What it was about, e.g. "drop:42"; null for kinds without an object (daily visit). */
+		object: text('object'),
+		points: integer('points').notNull(),
+		occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+		/** House-local calendar day of occurred_at: per-day caps count by it. */
+		day: text('day').notNull(),
+		source: text('source').notNull(),
+		idempotencyKey: text('idempotency_key').notNull(),
+		/** SHA-256 of the request that created it: the same key with another payload is a conflict. */
+		payloadHash: text('payload_hash').notNull(),
+		cappedReason: text('capped_reason'),
+		/** Staff adjustments: why, and who. */
+		note: text('note'),
+		actorId: uuid('actor_id').references(() => users.id)
+	},
+	(t) => [
+		uniqueIndex('engagements_idempotency_unique').on(t.idempotencyKey),
+		index('engagements_member_time_idx').on(t.memberId, t.occurredAt),
+		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
+		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object)
+	]
+);
+
+export const earningRules = pgTable(
+	'earning_rules',
+	{
+		kind: text('kind').primaryKey(),
+		label: text('label').notNull(),
+		points: integer('points').notNull(),
+		perDay: integer('per_day'),
+		perObject: integer('per_object'),
+		perUnit: boolean('per_unit').notNull().default(false),
+		active: boolean('active').notNull().default(true),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check('earning_rules_points_nonnegative', sql`${t.points} >= 0`),
+		check(
+			'earning_rules_caps_positive',
+			sql`(${t.perDay} IS NULL OR ${t.perDay} > 0) AND (${t.perObject} IS NULL OR ${t.perObject} > 0)`
+		)
+	]
+);
+
+/** Each member's tier, kept in step with the ledger (and rebuildable from it). */
+export const memberTiers = pgTable(
+	'member_tiers',
+	{
+		memberId: uuid('member_id')
+			.primaryKey()
+			.references(() => users.id),
+		earnedRank: integer('earned_rank').notNull().default(0),
+		reachedAt: timestamp('reached_at', { withTimezone: true }),
+		heldUntil: timestamp('held_until', { withTimezone: true }),
+		lastEventAt: timestamp('last_event_at', { withTimezone: true }),
+		/** Paid route, set by patronage: its own clock. */
+		paidRank: integer('paid_rank'),
+		paidUntil: timestamp('paid_until', { withTimezone: true }),
+		/** The higher of the two as last computed: what lists and metrics read. */
+		rank: integer('rank').notNull().default(0),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('member_tiers_rank_idx').on(t.rank)]
+);
+
+/** Every change of a member's tier, for moments ("you reached Insider") and insights. */
+export const tierChanges = pgTable(
+	'tier_changes',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		memberId: uuid('member_id')
+			.notNull()
+			.references(() => users.id),
+		fromRank: integer('from_rank').notNull(),
+		toRank: integer('to_rank').notNull(),
+		route: text('route').notNull(),
+		at: timestamp('at', { withTimezone: true }).notNull(),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('tier_changes_member_idx').on(t.memberId, t.at)]
+);
+
+export type Engagement = typeof engagements.$inferSelect;
+export type EarningRuleRow = typeof earningRules.$inferSelect;
+export type MemberTier = typeof memberTiers.$inferSelect;
+
+/**
+ * Thresholds in force from a moment on. The engine replays history with the thresholds of each
+ * moment, so a rebuild after staff change the ladder gives exactly the state members hold.
+ */
+export const ladderVersions = pgTable('ladder_versions', {
+	id: serial('id').primaryKey(),
+	effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
+	/** rank → points threshold (null: not earnable). */
+	thresholds: jsonb('thresholds').$type<Record<string, number | null>>().notNull(),
+	createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** Keys for partner systems (box office, shop, streaming) to send engagements. */
+export const apiKeys = pgTable(
+	'api_keys',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		/** The first characters of the key, shown so staff can tell keys apart. */
+		prefix: text('prefix').notNull(),
+		/** SHA-256 of the whole key: the key itself is shown once and never stored. */
+		keyHash: text('key_hash').notNull(),
+		/** Engagement kinds this key may send. */
+		scopes: jsonb('scopes').$type<string[]>().notNull().default([]),
+		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+		revokedAt: timestamp('revoked_at', { withTimezone: true })
+	},
+	(t) => [uniqueIndex('api_keys_hash_unique').on(t.keyHash)]
+);
+
+/** Secrets the server generates once and keeps (member-card signing key, later VAPID keys). */
+export const serverSecrets = pgTable('server_secrets', {
+	name: text('name').primaryKey(),
+	value: text('value').notNull(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** The member's in-app inbox: moments (tier-up, welcome, ...) and later every notification. */
+export const inboxItems = pgTable(
+	'inbox_items',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		memberId: uuid('member_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		title: text('title').notNull(),
+		body: text('body').notNull().default(''),
+		link: text('link'),
+		/** Data for the view (e.g. the new tier's rank and colour for a celebration). */
+		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+		/** Dedupe: one moment per key (e.g. "tier-up:<member>:<rank>:<date>"). */
+		dedupeKey: text('dedupe_key'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		readAt: timestamp('read_at', { withTimezone: true }),
+		/** When a celebration for it was shown (tier-up), so it plays once. */
+		celebratedAt: timestamp('celebrated_at', { withTimezone: true })
+	},
+	(t) => [
+		index('inbox_member_created_idx').on(t.memberId, t.createdAt),
+		uniqueIndex('inbox_dedupe_unique').on(t.dedupeKey)
+	]
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type InboxItem = typeof inboxItems.$inferSelect;
+export type LadderVersion = typeof ladderVersions.$inferSelect;

@@ -5,6 +5,7 @@ import { house, tiers } from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { getUserByEmail, insertUser } from '../auth/users';
 import { DEFAULT_LADDER } from '../tiers/default-ladder';
+import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
 
 export const DEMO_PASSWORD = 'encore-demo-2026';
 
@@ -25,6 +26,8 @@ export const DEMO_HOUSE = {
 /** Seeds the ladder and the house name; run for every install so a fresh portal has tiers. */
 export async function seedEssentials(db: Database): Promise<void> {
 	await db.insert(tiers).values(DEFAULT_LADDER).onConflictDoNothing();
+	await seedEarningRules(db);
+	await seedLadderVersion(db);
 }
 
 export async function seedDemo(db: Database): Promise<{ created: number }> {

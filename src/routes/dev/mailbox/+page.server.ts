@@ -1,12 +1,15 @@
 import { error } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
+import { requireStaff } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { listMail } from '$lib/server/mail/outbox';
 import type { PageServerLoad } from './$types';
 
 // Development only: the outbox, readable in the browser when no SMTP server is configured.
-export const load: PageServerLoad = async () => {
+// It holds reset links, so outside the demo only staff may read it, and in production it does not exist.
+export const load: PageServerLoad = async (event) => {
 	if (config.production) error(404, 'Not found');
+	if (!config.demo) requireStaff(event);
 	const messages = await listMail(getDb(), 50);
 	return {
 		messages: messages.map((m) => ({

@@ -1,0 +1,68 @@
+// End-to-end tests: the built server (`node build`) on a fresh embedded database, driven by
+// Debian's Chromium (no browser download) on a phone-sized viewport.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+const ORIGIN = `http://localhost:${PORT}`;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	// Two cores: one worker for the browser, one for the server. Tests keep to their own accounts
+	// anyway, so raising this is safe.
+	workers: 2,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	timeout: 30_000,
+	expect: { timeout: 5_000 },
+	reporter: [
+		['list'],
+		['html', { open: 'never', outputFolder: 'playwright-report' }],
+		['json', { outputFile: 'test-reports/playwright.json' }]
+	],
+	outputDir: 'test-results',
+	use: {
+		baseURL: ORIGIN,
+		browserName: 'chromium',
+		viewport: { width: 390, height: 844 },
+		isMobile: true,
+		hasTouch: true,
+		deviceScaleFactor: 1,
+		locale: 'en-GB',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: {
+		command: 'rm -rf tests/e2e/.data && node build',
+		url: `${ORIGIN}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			DATA_DIR: 'tests/e2e/.data',
+			ENCORE_DEMO: '1',
+			PORT: String(PORT),
+			ORIGIN,
+			// Not production: the dev mailbox exists (reset links are read from it) and cookies are not Secure on http.
+			NODE_ENV: 'development',
+			// A fresh embedded database and the outbox, whatever the developer's shell or .env says.
+			DATABASE_URL: '',
+			SMTP_URL: '',
+			ENCORE_SKIP_DOTENV: '1',
+			LOG_QUIET: '1'
+		}
+	}
+});

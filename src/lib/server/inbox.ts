@@ -1,0 +1,79 @@
+// The member's in-app inbox. Moments (tier-up now; welcome, anniversaries and the rest with the
+// notifications issue) land here first; other channels read from the same rows.
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import type { Queryable } from './db';
+import { inboxItems, type InboxItem } from './db/schema';
+
+export interface NewInboxItem {
+	memberId: string;
+	kind: string;
+	title: string;
+	body?: string;
+	link?: string | null;
+	data?: Record<string, unknown>;
+	/** One item per key, ever: a retried transaction or a rebuild cannot post the same moment twice. */
+	dedupeKey?: string;
+}
+
+export async function addInboxItem(db: Queryable, item: NewInboxItem): Promise<void> {
+	await db
+		.insert(inboxItems)
+		.values({ ...item, body: item.body ?? '', data: item.data ?? {} })
+		.onConflictDoNothing();
+}
+
+/** Several items in one statement (a batch of tier-ups); each dedupe key still posts once. */
+export async function addInboxItems(db: Queryable, items: readonly NewInboxItem[]): Promise<void> {
+	if (items.length === 0) return;
+	await db
+		.insert(inboxItems)
+		.values(items.map((item) => ({ ...item, body: item.body ?? '', data: item.data ?? {} })))
+		.onConflictDoNothing();
+}
+
+export function listInbox(db: Queryable, memberId: string, limit = 50): Promise<InboxItem[]> {
+	return db
+		.select()
+		.from(inboxItems)
+		.where(eq(inboxItems.memberId, memberId))
+		.orderBy(desc(inboxItems.createdAt), desc(inboxItems.id))
+		.limit(limit);
+}
+
+export async function unreadCount(db: Queryable, memberId: string): Promise<number> {
+	const [row] = await db
+		.select({ n: count() })
+		.from(inboxItems)
+		.where(and(eq(inboxItems.memberId, memberId), isNull(inboxItems.readAt)));
+	return row.n;
+}
+
+export async function markAllRead(db: Queryable, memberId: string): Promise<void> {
+	await db
+		.update(inboxItems)
+		.set({ readAt: new Date() })
+		.where(and(eq(inboxItems.memberId, memberId), isNull(inboxItems.readAt)));
+}
+
+/** The newest tier-up not yet celebrated on screen. */
+export async function pendingCelebration(db: Queryable, memberId: string): Promise<InboxItem | undefined> {
+	const [item] = await db
+		.select()
+		.from(inboxItems)
+		.where(
+			and(eq(inboxItems.memberId, memberId), eq(inboxItems.kind, 'tier_up'), isNull(inboxItems.celebratedAt))
+		)
+		.orderBy(desc(inboxItems.id))
+		.limit(1);
+	return item;
+}
+
+/** Marks every pending celebration of the member as shown (older ones are superseded by the newest). */
+export async function markCelebrated(db: Queryable, memberId: string): Promise<void> {
+	await db
+		.update(inboxItems)
+		.set({ celebratedAt: new Date() })
+		.where(
+			and(eq(inboxItems.memberId, memberId), eq(inboxItems.kind, 'tier_up'), isNull(inboxItems.celebratedAt))
+		);
+}

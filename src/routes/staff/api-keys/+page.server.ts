@@ -1,0 +1,86 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireStaff } from '$lib/server/auth/guard';
+import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
+import { parseForm } from '$lib/server/forms';
+import { loadRules } from '$lib/server/loyalty/engine';
+import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners/api-keys';
+import type { Actions, PageServerLoad } from './$types';
+
+// Formatted here, in the house's time zone, so server and browser render the same text.
+const when = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'medium',
+	timeStyle: 'short',
+	timeZone: config.houseTimeZone
+});
+const stamp = (d: Date | null) => (d ? { iso: d.toISOString(), text: when.format(d) } : null);
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	const db = getDb();
+	const [keys, rules] = await Promise.all([listApiKeys(db), loadRules(db)]);
+	const labels = new Map(rules.map((r) => [r.kind, r.label]));
+	return {
+		kinds: rules.map((r) => ({ kind: r.kind, label: r.label })),
+		keys: keys.map((k) => ({
+			id: k.id,
+			name: k.name,
+			prefix: k.prefix,
+			scopes: k.scopes.map((kind) => ({ kind, label: labels.get(kind) ?? kind })),
+			created: stamp(k.createdAt)!,
+			lastUsed: stamp(k.lastUsedAt),
+			revoked: stamp(k.revokedAt)
+		}))
+	};
+};
+
+function createSchema(kinds: string[]) {
+	return z.object({
+		name: z
+			.string()
+			.trim()
+			.min(1, 'Name the key after the partner system that will use it.')
+			.max(80, 'Keep the name under 80 characters.'),
+		scopes: z.preprocess(
+			(v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+			z
+				.array(z.string().refine((k) => kinds.includes(k), 'Choose kinds from the list.'))
+				.min(1, 'Choose at least one kind this key may send.')
+		)
+	});
+}
+
+const revokeSchema = z.object({ id: z.guid('Choose a key to revoke.') });
+
+export const actions: Actions = {
+	create: async (event) => {
+		const user = requireStaff(event);
+		const db = getDb();
+		const form = await event.request.formData();
+		const kinds = (await loadRules(db)).map((r) => r.kind);
+		const parsed = parseForm(createSchema(kinds), form);
+		if (!parsed.ok) {
+			return fail(400, {
+				action: 'create' as const,
+				errors: parsed.errors,
+				values: { name: String(form.get('name') ?? ''), scopes: form.getAll('scopes').map(String) }
+			});
+		}
+		const { key, apiKey } = await createApiKey(db, { ...parsed.data, createdBy: user.id });
+		return { action: 'create' as const, created: { name: apiKey.name, prefix: apiKey.prefix, key } };
+	},
+	revoke: async (event) => {
+		const user = requireStaff(event);
+		const parsed = parseForm(revokeSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, { action: 'revoke' as const, errors: { form: parsed.errors.id } });
+		const revoked = await revokeApiKey(getDb(), { id: parsed.data.id, actorId: user.id });
+		if (!revoked) {
+			return fail(404, {
+				action: 'revoke' as const,
+				errors: { form: 'That key does not exist or is already revoked.' }
+			});
+		}
+		return { action: 'revoke' as const, revoked: { name: revoked.name, prefix: revoked.prefix } };
+	}
+};

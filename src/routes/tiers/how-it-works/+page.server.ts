@@ -1,0 +1,34 @@
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { limitText, ruleOrder } from '$lib/server/loyalty/earning';
+import { loadLadder, loadRules } from '$lib/server/loyalty/engine';
+import { WINDOW_MONTHS } from '$lib/server/loyalty/tier-state';
+import type { PageServerLoad } from './$types';
+
+// Public, and generated from the very configuration the engine runs on.
+export const load: PageServerLoad = async () => {
+	const db = getDb();
+	const [ladder, rules] = await Promise.all([loadLadder(db), loadRules(db)]);
+	return {
+		windowMonths: WINDOW_MONTHS,
+		timeZone: config.houseTimeZone,
+		ladder: ladder.map(({ rank, name, colour, pointsThreshold, paidName, purchasable }) => ({
+			rank,
+			name,
+			colour,
+			pointsThreshold,
+			paidName,
+			purchasable
+		})),
+		rules: rules
+			.filter((r) => r.active)
+			.sort((a, b) => ruleOrder(a.kind) - ruleOrder(b.kind))
+			.map((r) => ({
+				kind: r.kind,
+				label: r.label,
+				points: r.points,
+				perUnit: r.perUnit,
+				limit: limitText(r)
+			}))
+	};
+};

@@ -1,0 +1,566 @@
+// Loyalty at scale, on a real Postgres: npm run bench:loyalty -- [flags]
+//   (0) a generated ledger (default 100,000 members, 12 months, 5 million entries) and a rebuild;
+//   (a) partner ingestion through the built server over HTTP, in events/s, beside a plain INSERT;
+//   (b) /me for signed-in members at 10 connections: p50, p99, requests/s.
+// It creates its own database (encore_bench_<random>) from BENCH_POSTGRES_URL and drops it at
+// the end unless --keep. Traffic goes to 127.0.0.1 only; every phase is bounded and timed.
+//
+// Flags: --members 100000 --rows-per-member 50 --batches 50 --batch-size 1000 --concurrency 3
+//        --sessions 300 --me-connections 10 --me-seconds 20 --port 4173 --keep
+//        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-work and build it)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
+import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { dayKey, DEFAULT_RULES } from '../../src/lib/server/loyalty/earning';
+import { rebuildAll } from '../../src/lib/server/loyalty/rebuild';
+import { createApiKey } from '../../src/lib/server/partners/api-keys';
+
+const { values: flags } = parseArgs({
+	options: {
+		members: { type: 'string', default: '100000' },
+		'rows-per-member': { type: 'string', default: '50' },
+		batches: { type: 'string', default: '50' },
+		'batch-size': { type: 'string', default: '1000' },
+		concurrency: { type: 'string', default: '3' },
+		sessions: { type: 'string', default: '300' },
+		'me-connections': { type: 'string', default: '10' },
+		'me-seconds': { type: 'string', default: '20' },
+		port: { type: 'string', default: '4173' },
+		'server-dir': { type: 'string' },
+		keep: { type: 'boolean', default: false }
+	}
+});
+
+function count(name: keyof typeof flags, min: number, max: number): number {
+	const n = Number(flags[name]);
+	if (!Number.isInteger(n) || n < min || n > max) {
+		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
+		process.exit(2);
+	}
+	return n;
+}
+
+const MEMBERS = count('members', 10, 1_000_000);
+const ROWS_PER_MEMBER = count('rows-per-member', 1, 500);
+const BATCHES = count('batches', 1, 1000);
+const BATCH_SIZE = count('batch-size', 1, 1000);
+const CONCURRENCY = count('concurrency', 1, 16);
+const SESSIONS = Math.min(count('sessions', 1, 10_000), MEMBERS);
+const ME_CONNECTIONS = count('me-connections', 1, 100);
+const ME_SECONDS = count('me-seconds', 1, 120);
+const PORT = count('port', 1024, 65535);
+const HOUSE_TIME_ZONE = process.env.HOUSE_TIMEZONE || 'Europe/Brussels';
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const REPO = process.cwd();
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const phaseStarted = performance.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const int = (n: number) => Math.round(n).toLocaleString('en-GB');
+const say = (line: string) => console.log(`[${seconds(performance.now() - phaseStarted).padStart(7)}] ${line}`);
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+	const started = performance.now();
+	const value = await work();
+	const ms = performance.now() - started;
+	// Other work on the machine skews every figure: the load average says how much there was.
+	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
+	return { value, ms };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+	if (sorted.length === 0) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// (0) The generated ledger
+
+/** The generated members' ids follow from their number, so every phase can name one without a lookup. */
+const memberIdSql = (n: string) => `md5('encore-bench-' || ${n})::uuid`;
+const memberEmail = (n: number) => `fan${n}@bench.example`;
+
+/**
+ * Entries in time order over the last 12 months, as a real ledger grows: a member's entries are
+ * spread over the table. Activity is skewed (a few superfans, many occasional visitors), and the
+ * kinds, objects and points follow the earning rules. Pseudo-random but repeatable: hashes of g.
+ */
+function ledgerChunkSql(from: number, to: number, total: number): string {
+	const u = (seed: number) => `((hashint8extended(g, ${seed}) & 2147483647)::float8 / 2147483648)`;
+	return `
+		insert into engagements
+			(member_id, kind, object, points, occurred_at, recorded_at, day, source, idempotency_key, payload_hash)
+		select ${memberIdSql('m')}, kind, object, points, at, at,
+			to_char(at at time zone '${HOUSE_TIME_ZONE}', 'YYYY-MM-DD'), source, 'bench:' || g, md5(g::text)
+		from (
+			select g, m, at, r, h,
+				case when r < 0.55 then 'daily_visit' when r < 0.72 then 'drop_opened' when r < 0.80 then 'poll_vote'
+					when r < 0.85 then 'venue_checkin' when r < 0.88 then 'presale_claim' when r < 0.91 then 'idea_submitted'
+					when r < 0.99 then 'patronage' when r < 0.995 then 'referral' else 'birthday' end as kind,
+				case when r < 0.55 then null when r < 0.72 then 'drop:' || h % 300 when r < 0.80 then 'poll:' || h % 200
+					when r < 0.85 then 'event:' || h % 150 when r < 0.88 then 'presale:' || h % 100
+					when r < 0.91 then 'idea:' || g when r < 0.99 then 'invoice:' || g
+					when r < 0.995 then 'friend:' || g else 'birthday:' || m end as object,
+				case when r < 0.55 then 5 when r < 0.72 then 2 when r < 0.80 then 20 when r < 0.85 then 100
+					when r < 0.88 then 50 when r < 0.91 then 15 when r < 0.99 then 5 + h % 96
+					when r < 0.995 then 150 else 50 end as points,
+				case when r >= 0.80 and r < 0.88 or r >= 0.91 and r < 0.99 then 'partner:bench'
+					when r >= 0.995 then 'system' else 'portal' end as source
+			from (
+				select g,
+					1 + least(${MEMBERS - 1}, floor(${MEMBERS} * power(${u(1)}, 1.6))::int) as m,
+					${u(2)} as r,
+					(hashint8extended(g, 3) & 2147483647) as h,
+					now() - interval '364 days' + interval '364 days' * (g::float8 / ${total}) - interval '1 hour' * ${u(4)} as at
+				from generate_series(${from}::int8, ${to}::int8) g
+			) raw
+		) e`;
+}
+
+async function generate(url: string): Promise<void> {
+	const db = postgres(url, { max: 2, onnotice: () => {} });
+	try {
+		await timed(`${int(MEMBERS)} members`, async () => {
+			await db.unsafe(`
+				insert into users (id, email, display_name, password_hash, email_verified_at, created_at)
+				select ${memberIdSql('n')}, 'fan' || n || '@bench.example', 'Fan ' || n, 'x', now(),
+					now() - interval '2 years' + interval '1 minute' * n
+				from generate_series(1, ${MEMBERS}) n`);
+		});
+
+		const total = MEMBERS * ROWS_PER_MEMBER;
+		// A bulk load: drop the ledger's secondary indexes and its foreign keys, load, put them back
+		// exactly as they were (one sort per index beats five million index insertions).
+		const indexes = await db<{ name: string; definition: string }[]>`
+			select indexname as name, indexdef as definition from pg_indexes
+			where tablename = 'engagements' and indexname <> 'engagements_pkey'`;
+		const constraints = await db<{ name: string; definition: string }[]>`
+			select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+			where conrelid = 'engagements'::regclass and contype = 'f'`;
+		for (const c of constraints) await db.unsafe(`alter table engagements drop constraint "${c.name}"`);
+		for (const i of indexes) await db.unsafe(`drop index "${i.name}"`);
+
+		const chunk = Math.ceil(total / 10);
+		await timed(`${int(total)} ledger entries (insert … select generate_series, 2 connections)`, async () => {
+			const ranges: [number, number][] = [];
+			for (let from = 1; from <= total; from += chunk) ranges.push([from, Math.min(total, from + chunk - 1)]);
+			let done = 0;
+			const worker = async () => {
+				for (let range = ranges.shift(); range; range = ranges.shift()) {
+					await db.unsafe(ledgerChunkSql(range[0], range[1], total));
+					done += range[1] - range[0] + 1;
+					say(`  ${int(done)} / ${int(total)} entries`);
+				}
+			};
+			await Promise.all([worker(), worker()]);
+		});
+		await timed(`${indexes.length} indexes and ${constraints.length} foreign keys restored`, async () => {
+			await db.unsafe(`set maintenance_work_mem = '512MB'`);
+			await Promise.all(indexes.map((i) => db.unsafe(i.definition)));
+			for (const c of constraints) {
+				await db.unsafe(`alter table engagements add constraint "${c.name}" ${c.definition}`);
+			}
+		});
+		await timed('vacuum analyze', () => db.unsafe('vacuum analyze users, engagements'));
+		const [size] = await db<{ table: string; total: string }[]>`
+			select pg_size_pretty(pg_table_size('engagements')) as table,
+				pg_size_pretty(pg_total_relation_size('engagements')) as total`;
+		say(`  engagements: ${size.table} of rows, ${size.total} with indexes`);
+	} finally {
+		await db.end({ timeout: 5 });
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+function buildServer(): string {
+	if (flags['server-dir']) return path.resolve(flags['server-dir']);
+	const dir = '/tmp/bench-work';
+	// Never build in the working tree: others may be editing it.
+	const steps: [string, string[], string][] = [
+		[
+			'rsync',
+			[
+				'-a',
+				'--delete',
+				'--exclude',
+				'node_modules',
+				'--exclude',
+				'build',
+				'--exclude',
+				'.svelte-kit',
+				'--exclude',
+				'data',
+				`${REPO}/`,
+				`${dir}/`
+			],
+			REPO
+		],
+		['ln', ['-sfn', path.join(REPO, 'node_modules'), path.join(dir, 'node_modules')], REPO],
+		['npx', ['vite', 'build'], dir]
+	];
+	for (const [command, args, cwd] of steps) {
+		const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
+		if (result.status !== 0) {
+			throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+		}
+	}
+	return dir;
+}
+
+async function startServer(dir: string, databaseUrl: string): Promise<ChildProcess> {
+	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}`);
+	const server = spawn('node', ['build'], {
+		cwd: dir,
+		env: {
+			...process.env,
+			ENCORE_SKIP_DOTENV: '1',
+			NODE_ENV: 'production',
+			DATABASE_URL: databaseUrl,
+			HOST: '127.0.0.1',
+			PORT: String(PORT),
+			ORIGIN,
+			LOG_QUIET: '1',
+			// Production cookies are Secure; this client speaks plain HTTP to 127.0.0.1.
+			COOKIE_SECURE: '0'
+		},
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+		try {
+			const response = await fetch(`${ORIGIN}/`, { signal: AbortSignal.timeout(2000) });
+			await response.arrayBuffer();
+			if (response.status < 500) return server;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+async function stopServer(server: ChildProcess | undefined): Promise<void> {
+	if (!server || server.exitCode !== null) return;
+	const exited = new Promise((resolve) => server.once('exit', resolve));
+	server.kill('SIGTERM');
+	const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+	await exited;
+	clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) Ingestion
+
+const PARTNER_KINDS = ['venue_checkin', 'patronage', 'daily_visit', 'drop_opened', 'presale_claim', 'poll_vote', 'referral'];
+
+interface BenchItem {
+	idempotencyKey: string;
+	member: { id: string } | { email: string };
+	kind: string;
+	object?: string;
+	occurredAt: string;
+	units?: number;
+}
+
+/** What partners send: near-real-time engagements of random members, by id or by email. */
+function makeBatches(ids: string[], run: string): BenchItem[][] {
+	const now = Date.now();
+	const batches: BenchItem[][] = [];
+	for (let b = 0; b < BATCHES; b++) {
+		const items: BenchItem[] = [];
+		for (let i = 0; i < BATCH_SIZE; i++) {
+			const n = 1 + Math.floor(Math.random() * MEMBERS);
+			const kind = PARTNER_KINDS[Math.floor(Math.random() * PARTNER_KINDS.length)];
+			const item: BenchItem = {
+				idempotencyKey: `${run}-${b}-${i}`,
+				member: i % 2 ? { email: memberEmail(n) } : { id: ids[n - 1] },
+				kind,
+				occurredAt: new Date(now - Math.floor(Math.random() * 3 * 3600_000)).toISOString()
+			};
+			if (kind === 'venue_checkin') item.object = `event:${200 + (b % 20)}`;
+			if (kind === 'patronage') Object.assign(item, { object: `invoice:${run}-${b}-${i}`, units: 5 + (i % 50) });
+			if (kind === 'drop_opened') item.object = `drop:${300 + (i % 40)}`;
+			if (kind === 'presale_claim') item.object = `presale:${100 + (b % 10)}`;
+			if (kind === 'poll_vote') item.object = `poll:${200 + (i % 30)}`;
+			if (kind === 'referral') item.object = `friend:${run}-${b}-${i}`;
+			items.push(item);
+		}
+		batches.push(items);
+	}
+	return batches;
+}
+
+interface IngestReport {
+	accepted: number;
+	duplicates: number;
+	rejected: number;
+	latencies: number[];
+	reasons: Map<string, number>;
+}
+
+async function postBatches(key: string, bodies: string[]): Promise<IngestReport> {
+	const report: IngestReport = { accepted: 0, duplicates: 0, rejected: 0, latencies: [], reasons: new Map() };
+	let next = 0;
+	const worker = async () => {
+		while (next < bodies.length) {
+			const body = bodies[next++];
+			const started = performance.now();
+			const response = await fetch(`${ORIGIN}/api/v1/engagements`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+				body,
+				signal: AbortSignal.timeout(120_000)
+			});
+			const text = await response.text();
+			report.latencies.push(performance.now() - started);
+			if (response.status !== 200) throw new Error(`ingestion answered ${response.status}: ${text.slice(0, 500)}`);
+			const outcome = JSON.parse(text) as {
+				accepted: number;
+				duplicates: number;
+				rejected: number;
+				results: { reason?: string }[];
+			};
+			report.accepted += outcome.accepted;
+			report.duplicates += outcome.duplicates;
+			report.rejected += outcome.rejected;
+			for (const r of outcome.results) if (r.reason) report.reasons.set(r.reason, (report.reasons.get(r.reason) ?? 0) + 1);
+		}
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+	return report;
+}
+
+/** The same rows as the API would write, by the cheapest route there is: one INSERT per batch. */
+async function plainInsert(url: string, batches: BenchItem[][], ids: Map<string, string>): Promise<number> {
+	const rules = new Map(DEFAULT_RULES.map((r) => [r.kind, r]));
+	const rowBatches = batches.map((items) =>
+		items.map((item) => {
+			const at = new Date(item.occurredAt);
+			const memberId = 'id' in item.member ? item.member.id : ids.get(item.member.email)!;
+			const rule = rules.get(item.kind)!;
+			return {
+				member_id: memberId,
+				kind: item.kind,
+				object: item.object ?? null,
+				points: rule.perUnit ? rule.points * (item.units ?? 0) : rule.points,
+				occurred_at: at,
+				day: dayKey(at, HOUSE_TIME_ZONE),
+				source: 'partner:plain',
+				idempotency_key: `plain:${item.idempotencyKey}`,
+				payload_hash: randomBytes(32).toString('hex'),
+				capped_reason: null
+			};
+		})
+	);
+	const sql = postgres(url, { max: CONCURRENCY, onnotice: () => {} });
+	try {
+		let next = 0;
+		let rows = 0;
+		const worker = async () => {
+			while (next < rowBatches.length) {
+				const batch = rowBatches[next++];
+				await sql`insert into engagements ${sql(batch)}`;
+				rows += batch.length;
+			}
+		};
+		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		return rows;
+	} finally {
+		await sql.end({ timeout: 5 });
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) /me
+
+interface MeReport {
+	requests: number;
+	errors: Map<string, number>;
+	latencies: number[];
+	/** Requests that recorded the day's visit (the first of the day for that member). */
+	visitLatencies: number[];
+	ms: number;
+}
+
+async function loadMe(tokens: string[]): Promise<MeReport> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: ME_CONNECTIONS });
+	// The browser's cookie jar, per member: the visit cookie comes back with the first response.
+	const visitCookies: (string | null)[] = tokens.map(() => null);
+	const report: MeReport = { requests: 0, errors: new Map(), latencies: [], visitLatencies: [], ms: 0 };
+	const get = (index: number) =>
+		new Promise<{ status: number; setCookie: string[] }>((resolve, reject) => {
+			const cookie = [`${SESSION_COOKIE}=${tokens[index]}`, visitCookies[index]].filter(Boolean).join('; ');
+			const request = http.get(`${ORIGIN}/me`, { agent, headers: { cookie }, timeout: 30_000 }, (response) => {
+				response.resume();
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, setCookie: response.headers['set-cookie'] ?? [] })
+				);
+				response.on('error', reject);
+			});
+			request.on('timeout', () => request.destroy(new Error('timeout')));
+			request.on('error', reject);
+		});
+	let next = 0;
+	const started = performance.now();
+	const deadline = started + ME_SECONDS * 1000;
+	const worker = async () => {
+		while (performance.now() < deadline) {
+			const index = next++ % tokens.length;
+			const firstOfDay = visitCookies[index] === null;
+			const t0 = performance.now();
+			try {
+				const { status, setCookie } = await get(index);
+				const ms = performance.now() - t0;
+				report.requests++;
+				if (status !== 200) report.errors.set(String(status), (report.errors.get(String(status)) ?? 0) + 1);
+				report.latencies.push(ms);
+				const visit = setCookie.find((c) => c.startsWith('encore_visit='));
+				if (visit) visitCookies[index] = visit.split(';')[0];
+				if (firstOfDay) report.visitLatencies.push(ms);
+			} catch (err) {
+				report.requests++;
+				const reason = err instanceof Error ? err.message : String(err);
+				report.errors.set(reason, (report.errors.get(reason) ?? 0) + 1);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: ME_CONNECTIONS }, worker));
+	report.ms = performance.now() - started;
+	agent.destroy();
+	return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
+	const url = new URL(ADMIN_URL);
+	url.pathname = `/${name}`;
+	const benchUrl = url.toString();
+	const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+	let handle: DatabaseHandle | undefined;
+	let server: ChildProcess | undefined;
+	const stop = () => {
+		server?.kill('SIGKILL');
+		process.exit(130);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+
+	say(
+		`database ${redactUrl(benchUrl)}: ${int(MEMBERS)} members × ${ROWS_PER_MEMBER} entries; ` +
+			`${BATCHES} batches × ${BATCH_SIZE} at ${CONCURRENCY} at once; /me: ${SESSIONS} members, ` +
+			`${ME_CONNECTIONS} connections, ${ME_SECONDS} s`
+	);
+	await admin.unsafe(`create database "${name}"`);
+	try {
+		handle = await openPostgres(benchUrl, { max: 4 });
+		await handle.migrate(path.join(REPO, 'drizzle'));
+		await seedEssentials(handle.db);
+
+		say('(0) generating the ledger');
+		const generation = await timed('generation', () => generate(benchUrl));
+		const rebuild = await timed('rebuild (rebuildAll)', () => rebuildAll(handle!.db));
+		say(`  ${int(rebuild.value.members)} members rebuilt, ${int(rebuild.value.differing.length)} given a state`);
+		const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
+		const tiersHeld = await sql<{ rank: number; n: number }[]>`
+			select rank, count(*)::int as n from member_tiers group by rank order by rank`;
+		say(`  members per tier: ${tiersHeld.map((t) => `${t.rank}: ${int(t.n)}`).join(', ')}`);
+		const idRows = await sql<{ n: number; id: string }[]>`
+			select n, ${sql.unsafe(memberIdSql('n'))} as id from generate_series(1, ${MEMBERS}) n order by n`;
+		await sql.end();
+		const ids = idRows.map((r) => r.id);
+
+		say('(a) ingestion');
+		const build = await timed('server build (vite build in a copy)', async () => buildServer());
+		server = (await timed('server start', () => startServer(build.value, benchUrl))).value;
+		const { key } = await createApiKey(handle.db, { name: 'Bench', scopes: PARTNER_KINDS, createdBy: null });
+		const run = randomBytes(3).toString('hex');
+		const batches = makeBatches(ids, run);
+		const bodies = batches.map((items) => JSON.stringify({ items }));
+		const events = BATCHES * BATCH_SIZE;
+		say(`  ${BATCHES} bodies of ${int(bodies[0].length / 1024)} KiB, ${CONCURRENCY} requests at once`);
+		const api = await timed(`API: ${int(events)} events`, () => postBatches(key, bodies));
+		const apiRate = events / (api.ms / 1000);
+		const sortedBatch = [...api.value.latencies].sort((a, b) => a - b);
+		say(
+			`  API ${int(apiRate)} events/s; ${int(api.value.accepted)} accepted, ${int(api.value.duplicates)} duplicates, ` +
+				`${int(api.value.rejected)} rejected ${JSON.stringify(Object.fromEntries(api.value.reasons))}; ` +
+				`per batch p50 ${int(percentile(sortedBatch, 50))} ms, max ${int(sortedBatch.at(-1)!)} ms`
+		);
+		const retry = await timed(`retry of ${Math.min(5, BATCHES)} batches (all duplicates)`, () =>
+			postBatches(key, bodies.slice(0, 5))
+		);
+		say(`  retried: ${int(retry.value.duplicates)} duplicates, ${int(retry.value.accepted)} accepted`);
+		const emails = new Map(ids.map((id, i) => [memberEmail(i + 1), id]));
+		const plain = await timed(`plain INSERT: ${int(events)} rows`, () => plainInsert(benchUrl, batches, emails));
+		const plainRate = plain.value / (plain.ms / 1000);
+		const ratio = apiRate / plainRate;
+		say(`  plain INSERT ${int(plainRate)} rows/s; API/plain ${ratio.toFixed(2)}`);
+
+		say('(b) /me');
+		const sample = new Set<number>();
+		while (sample.size < SESSIONS) sample.add(Math.floor(Math.random() * MEMBERS));
+		const tokens: string[] = [];
+		for (const i of sample) {
+			const token = generateSessionToken();
+			await createSession(handle.db, token, ids[i], 'encore-bench');
+			tokens.push(token);
+		}
+		const me = await loadMe(tokens);
+		const sortedMe = [...me.latencies].sort((a, b) => a - b);
+		const sortedVisits = [...me.visitLatencies].sort((a, b) => a - b);
+		const meRate = me.requests / (me.ms / 1000);
+		say(
+			`  /me ${int(me.requests)} requests in ${seconds(me.ms)}: ${int(meRate)} req/s, ` +
+				`p50 ${percentile(sortedMe, 50).toFixed(1)} ms, p99 ${percentile(sortedMe, 99).toFixed(1)} ms, ` +
+				`max ${sortedMe.at(-1)?.toFixed(1)} ms; errors ${JSON.stringify(Object.fromEntries(me.errors))}`
+		);
+		say(
+			`  of which ${sortedVisits.length} first-of-the-day requests (recording the visit): ` +
+				`p50 ${percentile(sortedVisits, 50).toFixed(1)} ms, p99 ${percentile(sortedVisits, 99).toFixed(1)} ms`
+		);
+
+		const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+		console.log(`
+Summary (${int(MEMBERS)} members, ${int(MEMBERS * ROWS_PER_MEMBER)} generated entries)
+  generation                 ${seconds(generation.ms)}
+  rebuild                    ${seconds(rebuild.ms)}
+  API ingestion              ${int(apiRate)} events/s       target ≥ 5,000: ${verdict(apiRate >= 5000)}
+  plain INSERT               ${int(plainRate)} rows/s
+  API / plain                ${ratio.toFixed(2)}                target ≥ 0.30: ${verdict(ratio >= 0.3)}
+  /me p50 / p99              ${percentile(sortedMe, 50).toFixed(1)} / ${percentile(sortedMe, 99).toFixed(1)} ms   target p99 ≤ 50 ms: ${verdict(percentile(sortedMe, 99) <= 50)}
+  /me requests/s             ${int(meRate)} at ${ME_CONNECTIONS} connections
+`);
+	} finally {
+		await stopServer(server);
+		await handle?.close();
+		if (flags.keep) {
+			say(`kept ${redactUrl(benchUrl)}`);
+		} else {
+			await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
+			await admin.unsafe(`drop database if exists "${name}"`);
+			say(`dropped ${name}`);
+		}
+		await admin.end({ timeout: 5 });
+	}
+}
+
+main().catch((err) => {
+	console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+	process.exit(1);
+});
