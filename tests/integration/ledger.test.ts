@@ -222,6 +222,38 @@ forEachDriver('engagement ledger', (t) => {
 		const ranks = await Promise.all(members.map(async (m) => (await tierRow(t.db, m)).earnedRank));
 		expect(new Set(ranks).size).toBeGreaterThan(0);
 	});
+	it('folds across window edges and holds that end twice between two entries, like a rebuild', async () => {
+		const timeline = await loadTimeline(t.db);
+		const member = await newMember(t.db);
+		const staff = await newMember(t.db);
+		const month = (n: number) => new Date(Date.UTC(2021, n, 1, 12));
+		const grant = (points: number, at: Date) =>
+			record(t.db, {
+				memberId: member,
+				kind: 'staff_adjustment',
+				occurredAt: at,
+				adjustment: { points, note: 'Imported history', actorId: staff }
+			});
+		await grant(800, month(0)); // Fan
+		await grant(200, month(11)); // 1,000 points: Insider, held until month 23
+		await grant(250, month(13)); // 450 points: no renewal
+		// Month 23: the window (month 11, month 23] holds 250 points (month 11 is its excluded start):
+		// Fan, held until month 35, which also ends before this entry.
+		await grant(5, month(41));
+		const incremental = await tierRow(t.db, member);
+		expect(incremental).toMatchObject({ earnedRank: 0, lastEventAt: month(41) });
+		await t.db.transaction((tx) => rebuildMember(tx, member, timeline, incremental.updatedAt));
+		const rebuilt = await tierRow(t.db, member);
+		const pick = (r: typeof rebuilt) => [r.earnedRank, r.reachedAt, r.heldUntil, r.lastEventAt, r.rank];
+		expect(pick(rebuilt)).toEqual(pick(incremental));
+		const changes = await t.db.select().from(tierChanges).where(eq(tierChanges.memberId, member));
+		expect(changes.map((c) => [c.fromRank, c.toRank])).toEqual([
+			[0, 1],
+			[1, 2],
+			[2, 0]
+		]);
+	});
+
 	it('records a batch in order: caps count earlier items, repeated keys and bad items are answered one by one', async () => {
 		const [a, b] = [await newMember(t.db), await newMember(t.db)];
 		const at = new Date('2026-09-01T10:00:00Z');

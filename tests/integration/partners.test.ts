@@ -207,6 +207,20 @@ forEachDriver('partner ingestion', (t) => {
 			});
 		});
 
+		it('takes idempotency keys of any visible ASCII characters, and knows them again', async () => {
+			const member = await newMember(t.db);
+			const { apiKey } = await newKey(t.db);
+			const now = new Date();
+			const key = `q"u\\o{t,e}'s[${unique()}]`;
+			const item = checkin({ email: member.email }, now, key, 'event:"1"');
+			const first = await ingestBatch(t.db, apiKey, parse([item]), now);
+			expect(first.results[0]).toMatchObject({ idempotencyKey: key, status: 'accepted' });
+			const again = await ingestBatch(t.db, apiKey, parse([item]), now);
+			expect(again.results[0]).toMatchObject({ status: 'duplicate', entryId: first.results[0].entryId });
+			const [row] = await entriesFor(t.db, apiKey.id);
+			expect(row).toMatchObject({ idempotencyKey: ledgerKey(apiKey.id, key), object: 'event:"1"' });
+		});
+
 		it('finds members by email, whatever its case, and by id', async () => {
 			const member = await newMember(t.db, uniqueEmail('Case').toLowerCase());
 			const { apiKey } = await newKey(t.db);
@@ -680,51 +694,48 @@ onPostgres('partner ingestion under concurrency', (t) => {
 		useDatabase(t.handle);
 	});
 
-	it(
-		'the same batch posted 5 times at once makes exactly one ledger entry per idempotency key',
-		async () => {
-			const members = await Promise.all(Array.from({ length: 8 }, () => newMember(t.db)));
-			const { key, apiKey } = await newKey(t.db);
-			const now = Date.now();
-			const items = members.flatMap((m, i) => [
-				visit(m.email, new Date(now - 10 * 60_000), `v-${i}`),
-				visit(m.email, new Date(now - 5 * 60_000), `v2-${i}`),
-				checkin({ id: m.id }, new Date(now - 60_000), `c-${i}`, `event:${i}`),
-				checkin({ email: m.email.toUpperCase() }, new Date(now - 30_000), `c2-${i}`, `event:${i + 100}`)
+	it('the same batch posted 5 times at once makes exactly one ledger entry per idempotency key', async () => {
+		const members = await Promise.all(Array.from({ length: 8 }, () => newMember(t.db)));
+		const { key, apiKey } = await newKey(t.db);
+		const now = Date.now();
+		const items = members.flatMap((m, i) => [
+			visit(m.email, new Date(now - 10 * 60_000), `v-${i}`),
+			visit(m.email, new Date(now - 5 * 60_000), `v2-${i}`),
+			checkin({ id: m.id }, new Date(now - 60_000), `c-${i}`, `event:${i}`),
+			checkin({ email: m.email.toUpperCase() }, new Date(now - 30_000), `c2-${i}`, `event:${i + 100}`)
+		]);
+		const responses = await Promise.all(Array.from({ length: 5 }, () => post({ items }, { key })));
+		expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+		const bodies = (await Promise.all(responses.map((r) => r.json()))) as BatchOutcome[];
+		expect(bodies.reduce((n, b) => n + b.accepted, 0)).toBe(items.length);
+		expect(bodies.reduce((n, b) => n + b.duplicates, 0)).toBe(items.length * 4);
+		for (let i = 0; i < items.length; i++) {
+			expect(bodies.map((b) => b.results[i].status).sort()).toEqual([
+				'accepted',
+				'duplicate',
+				'duplicate',
+				'duplicate',
+				'duplicate'
 			]);
-			const responses = await Promise.all(Array.from({ length: 5 }, () => post({ items }, { key })));
-			expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-			const bodies = (await Promise.all(responses.map((r) => r.json()))) as BatchOutcome[];
-			expect(bodies.reduce((n, b) => n + b.accepted, 0)).toBe(items.length);
-			expect(bodies.reduce((n, b) => n + b.duplicates, 0)).toBe(items.length * 4);
-			for (let i = 0; i < items.length; i++) {
-				expect(bodies.map((b) => b.results[i].status).sort()).toEqual([
-					'accepted',
-					'duplicate',
-					'duplicate',
-					'duplicate',
-					'duplicate'
-				]);
-			}
-			const counts = await t.db
-				.select({ key: engagements.idempotencyKey, n: sql<number>`count(*)`.mapWith(Number) })
-				.from(engagements)
-				.where(like(engagements.idempotencyKey, `p:${apiKey.id}:%`))
-				.groupBy(engagements.idempotencyKey);
-			expect(counts).toHaveLength(items.length);
-			expect(counts.every((c) => c.n === 1)).toBe(true);
-			// Caps held under the race: one rewarded visit per member.
-			const rewardedVisits = await t.db
-				.select({ n: sql<number>`count(*)`.mapWith(Number) })
-				.from(engagements)
-				.where(
-					and(
-						like(engagements.idempotencyKey, `p:${apiKey.id}:%`),
-						eq(engagements.kind, 'daily_visit'),
-						sql`${engagements.points} > 0`
-					)
-				);
-			expect(rewardedVisits[0].n).toBe(members.length);
 		}
-	);
+		const counts = await t.db
+			.select({ key: engagements.idempotencyKey, n: sql<number>`count(*)`.mapWith(Number) })
+			.from(engagements)
+			.where(like(engagements.idempotencyKey, `p:${apiKey.id}:%`))
+			.groupBy(engagements.idempotencyKey);
+		expect(counts).toHaveLength(items.length);
+		expect(counts.every((c) => c.n === 1)).toBe(true);
+		// Caps held under the race: one rewarded visit per member.
+		const rewardedVisits = await t.db
+			.select({ n: sql<number>`count(*)`.mapWith(Number) })
+			.from(engagements)
+			.where(
+				and(
+					like(engagements.idempotencyKey, `p:${apiKey.id}:%`),
+					eq(engagements.kind, 'daily_visit'),
+					sql`${engagements.points} > 0`
+				)
+			);
+		expect(rewardedVisits[0].n).toBe(members.length);
+	});
 });

@@ -192,7 +192,8 @@ export const engagements = pgTable(
 	},
 	(t) => [
 		uniqueIndex('engagements_idempotency_unique').on(t.idempotencyKey),
-		index('engagements_member_time_idx').on(t.memberId, t.occurredAt),
+		// Points in the key: 12-month sums (tier folds, /me) read the index alone, never the table.
+		index('engagements_member_time_points_idx').on(t.memberId, t.occurredAt, t.points),
 		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
 		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object)
 	]

@@ -1,11 +1,12 @@
 // The loyalty engine's I/O: the one way engagements enter the ledger (recordEngagements, and
 // recordEngagement for one) and the tier state kept beside it. The rules themselves are the pure
 // modules next to this one.
-import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { config } from '../config';
-import type { Queryable } from '../db';
+import { rowsOf, type Queryable } from '../db';
+import { jsonList, recordSet } from '../db/batch';
 import {
 	earningRules,
 	engagements,
@@ -14,21 +15,22 @@ import {
 	tierChanges,
 	tiers,
 	type Engagement,
+	type LadderVersion,
 	type MemberTier
 } from '../db/schema';
 import { addInboxItems, type NewInboxItem } from '../inbox';
 import { ADJUSTMENT_KIND, award, dayKey, DEFAULT_RULES, type EarningRule } from './earning';
 import type { Ladder, LadderTier } from './ladder';
 import {
-	addMonths,
 	effectiveRank,
 	foldEngagement,
 	replay,
 	timelineOf,
 	windowPoints,
-	WINDOW_MONTHS,
+	windowStart,
 	type EarnedState,
 	type PointEntry,
+	type PointsAt,
 	type Timeline
 } from './tier-state';
 
@@ -96,11 +98,15 @@ export async function loadLadder(db: Queryable): Promise<LadderRow[]> {
 
 /** Thresholds over time (see `Timeline`); the current ladder supplies everything but thresholds. */
 export async function loadTimeline(db: Queryable, current?: Ladder): Promise<Timeline> {
-	const ladder = current ?? (await loadLadder(db));
-	const versions = await db
-		.select()
-		.from(ladderVersions)
-		.orderBy(asc(ladderVersions.effectiveAt), asc(ladderVersions.id));
+	const [ladder, versions] = await Promise.all([current ?? loadLadder(db), loadLadderVersions(db)]);
+	return timelineFrom(ladder, versions);
+}
+
+export function loadLadderVersions(db: Queryable): Promise<LadderVersion[]> {
+	return db.select().from(ladderVersions).orderBy(asc(ladderVersions.effectiveAt), asc(ladderVersions.id));
+}
+
+export function timelineFrom(ladder: Ladder, versions: readonly LadderVersion[]): Timeline {
 	if (versions.length === 0) return timelineOf(ladder);
 	return versions.map((v) => ({
 		at: v.effectiveAt,
@@ -116,7 +122,9 @@ export function thresholdsOf(ladder: Ladder): Record<string, number | null> {
 export async function seedLadderVersion(db: Queryable): Promise<void> {
 	const [any] = await db.select({ id: ladderVersions.id }).from(ladderVersions).limit(1);
 	if (!any) {
-		await db.insert(ladderVersions).values({ effectiveAt: new Date(0), thresholds: thresholdsOf(await loadLadder(db)) });
+		await db
+			.insert(ladderVersions)
+			.values({ effectiveAt: new Date(0), thresholds: thresholdsOf(await loadLadder(db)) });
 	}
 }
 
@@ -142,24 +150,31 @@ export function payloadHash(input: EngagementInput, occurredAt: Date): string {
 }
 
 export function stateOf(row: MemberTier): EarnedState {
-	return { rank: row.earnedRank, reachedAt: row.reachedAt, heldUntil: row.heldUntil, lastEventAt: row.lastEventAt };
+	return {
+		rank: row.earnedRank,
+		reachedAt: row.reachedAt,
+		heldUntil: row.heldUntil,
+		lastEventAt: row.lastEventAt
+	};
 }
 
 /**
  * Locks the members' tier rows (creating missing ones) for the rest of the transaction, in id
  * order: writes for one member queue up, and two batches can never deadlock.
  */
-export async function lockMemberTiers(tx: Queryable, memberIds: readonly string[]): Promise<Map<string, MemberTier>> {
+export async function lockMemberTiers(
+	tx: Queryable,
+	memberIds: readonly string[]
+): Promise<Map<string, MemberTier>> {
 	const ids = [...new Set(memberIds)].sort();
 	if (ids.length === 0) return new Map();
-	await tx
-		.insert(memberTiers)
-		.values(ids.map((memberId) => ({ memberId })))
-		.onConflictDoNothing();
+	await tx.execute(
+		sql`insert into member_tiers (member_id) select value from ${jsonList(ids, 'uuid')} as ids on conflict do nothing`
+	);
 	const rows = await tx
 		.select()
 		.from(memberTiers)
-		.where(inArray(memberTiers.memberId, ids))
+		.where(sql`${memberTiers.memberId} in ${jsonList(ids, 'uuid')}`)
 		.orderBy(asc(memberTiers.memberId))
 		.for('update');
 	return new Map(rows.map((r) => [r.memberId, r]));
@@ -167,7 +182,10 @@ export async function lockMemberTiers(tx: Queryable, memberIds: readonly string[
 
 async function findByKeys(tx: Queryable, keys: readonly string[]): Promise<Map<string, Engagement>> {
 	if (keys.length === 0) return new Map();
-	const rows = await tx.select().from(engagements).where(inArray(engagements.idempotencyKey, [...keys]));
+	const rows = await tx
+		.select()
+		.from(engagements)
+		.where(sql`${engagements.idempotencyKey} in ${jsonList(keys, 'text')}`);
 	return new Map(rows.map((e) => [e.idempotencyKey, e]));
 }
 
@@ -180,45 +198,47 @@ interface CapCounter {
 
 async function loadCapCounts(
 	tx: Queryable,
-	items: readonly { input: EngagementInput; day: string }[]
+	items: readonly { input: EngagementInput; day: string }[],
+	rules: ReadonlyMap<string, EarningRule>
 ): Promise<CapCounter> {
 	const byDay = new Map<string, number>();
 	const byObject = new Map<string, number>();
 	const dayKeyOf = (m: string, k: string, d: string) => `${m}\u0000${k}\u0000${d}`;
 	const objectKeyOf = (m: string, k: string, o: string) => `${m}\u0000${k}\u0000${o}`;
-	// The exact (member, kind, day) and (member, kind, object) the batch asks about, each once: one
-	// index probe apiece, where lists of members, kinds and objects would read whole histories.
-	const days = new Map<string, [string, string, string]>();
-	const objects = new Map<string, [string, string, string]>();
+	// Exactly the (member, kind, day) and (member, kind, object) that a cap of the item's rule asks
+	// about, each once: one index probe apiece, where lists of members, kinds and objects would
+	// read the members' whole histories.
+	const days = new Map<string, CapKey>();
+	const objects = new Map<string, CapKey>();
 	for (const { input, day } of items) {
-		if (input.adjustment) continue;
-		days.set(dayKeyOf(input.memberId, input.kind, day), [input.memberId, input.kind, day]);
-		if (input.object) {
-			objects.set(objectKeyOf(input.memberId, input.kind, input.object), [input.memberId, input.kind, input.object]);
+		const rule = rules.get(input.kind);
+		if (input.adjustment || !rule?.active) continue;
+		const { memberId, kind, object } = input;
+		if (rule.perDay !== null) {
+			days.set(dayKeyOf(memberId, kind, day), { member_id: memberId, kind, key: day });
+		}
+		if (rule.perObject !== null && object) {
+			objects.set(objectKeyOf(memberId, kind, object), { member_id: memberId, kind, key: object });
 		}
 	}
-	const keyed = (column: 'day' | 'object', keys: Iterable<[string, string, string]>) =>
-		inChunks([...keys], (chunk) =>
-			tx
-				.select({
-					memberId: engagements.memberId,
-					kind: engagements.kind,
-					key: engagements[column],
-					n: sql<number>`count(*)`.mapWith(Number)
-				})
-				.from(engagements)
-				.innerJoin(
-					valuesList(
-						'k',
-						['member_id', 'kind', 'key'],
-						chunk.map(([m, k, key]) => sql`(${m}::uuid, ${k}::text, ${key}::text)`)
-					),
-					sql`${engagements.memberId} = k.member_id and ${engagements.kind} = k.kind and ${engagements[column]} = k.key`
-				)
-				.where(sql`${engagements.points} > 0`)
-				.groupBy(engagements.memberId, engagements.kind, engagements[column])
-		);
-	const [dayRows, objectRows] = await Promise.all([keyed('day', days.values()), keyed('object', objects.values())]);
+	const countBy = async (column: 'day' | 'object', keys: Map<string, CapKey>) =>
+		keys.size === 0
+			? []
+			: tx
+					.select({
+						memberId: engagements.memberId,
+						kind: engagements.kind,
+						key: engagements[column],
+						n: sql<number>`count(*)`.mapWith(Number)
+					})
+					.from(engagements)
+					.innerJoin(
+						recordSet('k', 'member_id uuid, kind text, key text', [...keys.values()]),
+						sql`${engagements.memberId} = k.member_id and ${engagements.kind} = k.kind and ${engagements[column]} = k.key`
+					)
+					.where(sql`${engagements.points} > 0`)
+					.groupBy(engagements.memberId, engagements.kind, engagements[column]);
+	const [dayRows, objectRows] = await Promise.all([countBy('day', days), countBy('object', objects)]);
 	for (const r of dayRows) if (r.key) byDay.set(dayKeyOf(r.memberId, r.kind, r.key), r.n);
 	for (const r of objectRows) if (r.key) byObject.set(objectKeyOf(r.memberId, r.kind, r.key), r.n);
 	return {
@@ -231,37 +251,36 @@ async function loadCapCounts(
 	};
 }
 
-/** `(values (…), (…)) as name(columns)`: a batch's keys as a relation to join on. */
-function valuesList(name: string, columns: readonly string[], rows: readonly SQL[]): SQL {
-	return sql`(values ${sql.join([...rows], sql`, `)}) as ${sql.raw(name)}(${sql.raw(columns.join(', '))})`;
-}
+type CapKey = { member_id: string; kind: string; key: string };
 
-// Keys per statement in a values list: well under Postgres's 65,535 parameters at 3 a key.
-const KEY_CHUNK = 5000;
-
-/** Runs `query` over `keys` a chunk at a time (once for any batch up to KEY_CHUNK) and concatenates. */
-async function inChunks<K, R>(keys: readonly K[], query: (chunk: K[]) => PromiseLike<R[]>): Promise<R[]> {
-	const rows: R[] = [];
-	for (let i = 0; i < keys.length; i += KEY_CHUNK) rows.push(...(await query(keys.slice(i, i + KEY_CHUNK))));
-	return rows;
-}
-
-type Judgement = { points: number; cappedReason: string | null } | { rejected: RejectionCode; message: string };
+type Judgement =
+	{ points: number; cappedReason: string | null } | { rejected: RejectionCode; message: string };
 
 /** The points an item earns under the rules and caps, or why it cannot be recorded. */
-function judge(input: EngagementInput, rules: Map<string, EarningRule>, counts: CapCounter, day: string): Judgement {
+function judge(
+	input: EngagementInput,
+	rules: Map<string, EarningRule>,
+	counts: CapCounter,
+	day: string
+): Judgement {
 	if (input.adjustment) {
-		if (!input.adjustment.note.trim()) return { rejected: 'invalid', message: 'An adjustment needs a reason.' };
-		if (!Number.isInteger(input.adjustment.points)) return { rejected: 'invalid', message: 'Points are whole numbers.' };
+		if (!input.adjustment.note.trim())
+			return { rejected: 'invalid', message: 'An adjustment needs a reason.' };
+		if (!Number.isInteger(input.adjustment.points))
+			return { rejected: 'invalid', message: 'Points are whole numbers.' };
 		return { points: input.adjustment.points, cappedReason: null };
 	}
-	if (input.kind === ADJUSTMENT_KIND) return { rejected: 'invalid', message: 'Adjustments need points and a reason.' };
+	if (input.kind === ADJUSTMENT_KIND)
+		return { rejected: 'invalid', message: 'Adjustments need points and a reason.' };
 	const rule = rules.get(input.kind);
 	if (!rule) return { rejected: 'unknown_kind', message: `Unknown engagement kind "${input.kind}".` };
 	const object = input.object ?? null;
 	const result = award(
 		rule,
-		{ today: counts.today(input.memberId, input.kind, day), forObject: counts.forObject(input.memberId, input.kind, object) },
+		{
+			today: counts.today(input.memberId, input.kind, day),
+			forObject: counts.forObject(input.memberId, input.kind, object)
+		},
 		!!object,
 		input.units
 	);
@@ -269,12 +288,11 @@ function judge(input: EngagementInput, rules: Map<string, EarningRule>, counts: 
 	return result;
 }
 
-// Rows per INSERT: well under Postgres's 65,535 parameters at 12 columns a row.
-const INSERT_CHUNK = 2000;
+type NewEntry = Omit<Engagement, 'id' | 'recordedAt'>;
 
 type Planned =
 	| { kind: 'done'; result: BatchResult }
-	| { kind: 'insert'; row: typeof engagements.$inferInsert }
+	| { kind: 'insert'; row: NewEntry }
 	| { kind: 'same-key'; first: number; hash: string };
 
 /**
@@ -292,27 +310,40 @@ export async function recordEngagements(
 	const now = options.now ?? new Date();
 	const items = inputs.map((input) => {
 		const occurredAt = input.occurredAt ?? now;
-		return { input, occurredAt, hash: payloadHash(input, occurredAt), day: dayKey(occurredAt, config.houseTimeZone) };
+		return {
+			input,
+			occurredAt,
+			hash: payloadHash(input, occurredAt),
+			day: dayKey(occurredAt, config.houseTimeZone)
+		};
 	});
+	const rules = new Map((options.rules ?? (await loadRules(tx))).map((r) => [r.kind, r]));
 	const tierRows = await lockMemberTiers(
 		tx,
 		inputs.map((i) => i.memberId)
 	);
-	const existing = await findByKeys(
-		tx,
-		inputs.map((i) => i.idempotencyKey)
-	);
-	const rules = new Map((options.rules ?? (await loadRules(tx))).map((r) => [r.kind, r]));
-	const counts = await loadCapCounts(tx, items);
+	// With the members locked, nobody else can write their entries: what is read now stays true.
+	const [existing, counts] = await Promise.all([
+		findByKeys(
+			tx,
+			inputs.map((i) => i.idempotencyKey)
+		),
+		loadCapCounts(tx, items, rules)
+	]);
 
 	const firstUse = new Map<string, number>();
 	const plan: Planned[] = items.map(({ input, occurredAt, hash, day }, index) => {
 		const known = existing.get(input.idempotencyKey);
-		if (known) return { kind: 'done', result: { status: known.payloadHash === hash ? 'duplicate' : 'conflict', entry: known } };
+		if (known)
+			return {
+				kind: 'done',
+				result: { status: known.payloadHash === hash ? 'duplicate' : 'conflict', entry: known }
+			};
 		const first = firstUse.get(input.idempotencyKey);
 		if (first !== undefined) return { kind: 'same-key', first, hash };
 		const judged = judge(input, rules, counts, day);
-		if ('rejected' in judged) return { kind: 'done', result: { status: 'rejected', code: judged.rejected, message: judged.message } };
+		if ('rejected' in judged)
+			return { kind: 'done', result: { status: 'rejected', code: judged.rejected, message: judged.message } };
 		firstUse.set(input.idempotencyKey, index);
 		return {
 			kind: 'insert',
@@ -334,15 +365,7 @@ export async function recordEngagements(
 	});
 
 	const rows = plan.flatMap((p) => (p.kind === 'insert' ? [p.row] : []));
-	const inserted = new Map<string, Engagement>();
-	for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-		const chunk = await tx
-			.insert(engagements)
-			.values(rows.slice(i, i + INSERT_CHUNK))
-			.onConflictDoNothing()
-			.returning();
-		for (const e of chunk) inserted.set(e.idempotencyKey, e);
-	}
+	const inserted = await insertEntries(tx, rows);
 	// A key taken by a concurrent writer between our look-up and our insert (another member's write).
 	const raced = await findByKeys(
 		tx,
@@ -357,7 +380,11 @@ export async function recordEngagements(
 			const key = items[p.first].input.idempotencyKey;
 			const entry = inserted.get(key) ?? raced.get(key);
 			if (!entry) {
-				return { status: 'rejected', code: 'invalid', message: 'The first use of this idempotency key in the batch was not recorded.' };
+				return {
+					status: 'rejected',
+					code: 'invalid',
+					message: 'The first use of this idempotency key in the batch was not recorded.'
+				};
 			}
 			return { status: entry.payloadHash === p.hash ? 'duplicate' : 'conflict', entry };
 		}
@@ -368,8 +395,56 @@ export async function recordEngagements(
 		}
 		const change = changes.get(entry.memberId);
 		// A member's tier change is reported once, on their latest new entry of the batch.
-		return { status: 'recorded', entry, tierChange: change && change.entryId === entry.id ? change.change : null };
+		return {
+			status: 'recorded',
+			entry,
+			tierChange: change && change.entryId === entry.id ? change.change : null
+		};
 	});
+}
+
+/** Appends the entries in one statement; a key another writer took meanwhile is skipped. */
+async function insertEntries(tx: Queryable, rows: readonly NewEntry[]): Promise<Map<string, Engagement>> {
+	const inserted = new Map<string, Engagement>();
+	if (rows.length === 0) return inserted;
+	const records = rows.map((r) => ({
+		member_id: r.memberId,
+		kind: r.kind,
+		object: r.object,
+		points: r.points,
+		occurred_at: r.occurredAt.toISOString(),
+		day: r.day,
+		source: r.source,
+		idempotency_key: r.idempotencyKey,
+		payload_hash: r.payloadHash,
+		capped_reason: r.cappedReason,
+		note: r.note,
+		actor_id: r.actorId
+	}));
+	const columns = Object.keys(records[0]).join(', ');
+	const result = await tx.execute(sql`
+		insert into engagements (${sql.raw(columns)})
+		select ${sql.raw(columns)}
+		from ${recordSet(
+			'r',
+			`member_id uuid, kind text, object text, points int, occurred_at timestamptz, day text, source text,
+				idempotency_key text, payload_hash text, capped_reason text, note text, actor_id uuid`,
+			records
+		)}
+		on conflict do nothing
+		returning id, idempotency_key, recorded_at`);
+	const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
+	for (const r of rowsOf<{ id: number | string; idempotency_key: string; recorded_at: string | Date }>(
+		result
+	)) {
+		// Both drivers answer execute() with the database's text: a bigint id, a timestamp string.
+		inserted.set(r.idempotency_key, {
+			...byKey.get(r.idempotency_key)!,
+			id: Number(r.id),
+			recordedAt: new Date(r.recorded_at)
+		});
+	}
+	return inserted;
 }
 
 /** One engagement; throws EngagementError for an unknown kind or an invalid adjustment. */
@@ -398,68 +473,122 @@ async function updateTierStates(
 	if (newEntries.length === 0) return changes;
 	const timeline = timelineOption ?? (await loadTimeline(tx));
 	const byMember = groupBy(newEntries, (e) => e.memberId);
-	const replayIds = new Set<string>();
-	const folds: { memberId: string; since: Date }[] = [];
+	const replayIds: string[] = [];
+	const folds: { row: MemberTier; entries: Engagement[] }[] = [];
 	for (const [memberId, entries] of byMember) {
 		const row = tierRows.get(memberId)!;
-		const earliest = entries.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), entries[0].occurredAt);
-		if (row.lastEventAt && earliest < row.lastEventAt) replayIds.add(memberId);
-		else {
-			// The fold asks for points at the hold's end (if it comes first) and at the new entries,
-			// so no window it asks about starts before this.
-			const start = row.heldUntil && row.heldUntil < earliest ? row.heldUntil : earliest;
-			folds.push({ memberId, since: addMonths(start, -WINDOW_MONTHS) });
-		}
+		entries.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+		if (row.lastEventAt && entries[0].occurredAt < row.lastEventAt) replayIds.push(memberId);
+		else folds.push({ row, entries });
 	}
-	const pointEntry = { memberId: engagements.memberId, occurredAt: engagements.occurredAt, points: engagements.points };
-	const [recent, full] = await Promise.all([
-		// Only points count in a window: entries without any are left out (an index-only scan).
-		inChunks(folds, (chunk) =>
-			tx
-				.select(pointEntry)
-				.from(engagements)
-				.innerJoin(
-					valuesList(
-						'w',
-						['member_id', 'since'],
-						chunk.map((f) => sql`(${f.memberId}::uuid, ${f.since.toISOString()}::timestamptz)`)
-					),
-					sql`${engagements.memberId} = w.member_id and ${engagements.occurredAt} > w.since`
-				)
-				.where(sql`${engagements.points} <> 0`)
-		),
-		// A replay folds every entry in, points or not (each is a moment that may renew a hold).
-		replayIds.size
-			? tx
-					.select(pointEntry)
-					.from(engagements)
-					.where(inArray(engagements.memberId, [...replayIds]))
-			: Promise.resolve([])
-	]);
-	const history = groupBy<PointEntry & { memberId: string }>([...recent, ...full], (e) => e.memberId);
+	// The fold asks for 12-month points at each new entry, and where the member's hold ends if that
+	// comes first: the database sums exactly those windows, so no history has to travel.
+	const asked = folds.flatMap(({ row, entries }) => {
+		const moments = entries.map((e) => e.occurredAt);
+		if (row.heldUntil && row.heldUntil <= moments[moments.length - 1]) moments.push(row.heldUntil);
+		return moments.map((at) => ({ memberId: row.memberId, at }));
+	});
+	const [sums, replayed] = await Promise.all([windowSums(tx, asked), pointHistories(tx, replayIds)]);
 
-	const updates: { row: MemberTier; state: EarnedState; lastEntryId: number }[] = [];
-	for (const [memberId, entries] of byMember) {
-		const row = tierRows.get(memberId)!;
-		const mine = history.get(memberId) ?? [];
-		let state: EarnedState;
-		if (replayIds.has(memberId)) state = replay(mine, timeline);
-		else {
-			const pointsAt = (t: Date) => windowPoints(mine, t);
-			state = stateOf(row);
-			for (const e of [...entries].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-				state = foldEngagement(state, e.occurredAt, pointsAt(e.occurredAt), timeline, pointsAt);
-			}
-		}
-		const lastEntryId = entries.reduce((max, e) => (e.id > max ? e.id : max), 0);
-		updates.push({ row, state, lastEntryId });
+	const states = new Map<string, EarnedState>();
+	const unanswered: typeof folds = [];
+	for (const fold of folds) {
+		let missed = false;
+		const state = foldEntries(stateOf(fold.row), fold.entries, timeline, (at) => {
+			const points = sums.get(windowKey(fold.row.memberId, at));
+			if (points === undefined) missed = true;
+			return points ?? 0;
+		});
+		if (missed) unanswered.push(fold);
+		else states.set(fold.row.memberId, state);
 	}
+	// A hold that ended long ago can end again within the fold (another window): fold over the rows.
+	const histories = await pointHistories(
+		tx,
+		unanswered.map((f) => f.row.memberId)
+	);
+	for (const { row, entries } of unanswered) {
+		const mine = histories.get(row.memberId) ?? [];
+		states.set(
+			row.memberId,
+			foldEntries(stateOf(row), entries, timeline, (at) => windowPoints(mine, at))
+		);
+	}
+	for (const memberId of replayIds) states.set(memberId, replay(replayed.get(memberId) ?? [], timeline));
+
+	const updates = [...byMember].map(([memberId, entries]) => ({
+		row: tierRows.get(memberId)!,
+		state: states.get(memberId)!,
+		lastEntryId: entries.reduce((max, e) => (e.id > max ? e.id : max), 0)
+	}));
 	const saved = await saveTierStates(tx, updates, now);
 	for (const u of updates) {
 		const change = saved.get(u.row.memberId);
 		if (change) changes.set(u.row.memberId, { change, entryId: u.lastEntryId });
 	}
 	return changes;
+}
+
+/** New entries, in time order, folded into a state (see `foldEngagement`). */
+function foldEntries(
+	state: EarnedState,
+	entries: readonly PointEntry[],
+	timeline: Timeline,
+	pointsAt: PointsAt
+): EarnedState {
+	for (const e of entries)
+		state = foldEngagement(state, e.occurredAt, pointsAt(e.occurredAt), timeline, pointsAt);
+	return state;
+}
+
+const windowKey = (memberId: string, at: Date) => `${memberId}@${at.getTime()}`;
+
+/** 12-month points at each asked moment, by `windowKey`: one statement, an index-only scan per window. */
+async function windowSums(
+	tx: Queryable,
+	asked: readonly { memberId: string; at: Date }[]
+): Promise<Map<string, number>> {
+	const sums = new Map<string, number>();
+	if (asked.length === 0) return sums;
+	const windows = [...new Map(asked.map((a) => [windowKey(a.memberId, a.at), a])).values()];
+	// windowPoints counts (at − 12 months, at] in milliseconds; the ledger keeps microseconds, so the
+	// same entries are those from one millisecond after the start to before one after the end.
+	const result = await tx.execute(sql`
+		select w.i, coalesce(sum(e.points), 0)::int as points
+		from ${recordSet(
+			'w',
+			'i int, member_id uuid, after timestamptz, before timestamptz',
+			windows.map((w, i) => ({
+				i,
+				member_id: w.memberId,
+				after: new Date(windowStart(w.at).getTime() + 1).toISOString(),
+				before: new Date(w.at.getTime() + 1).toISOString()
+			}))
+		)}
+		left join engagements e on e.member_id = w.member_id and e.occurred_at >= w.after and e.occurred_at < w.before
+		group by w.i`);
+	for (const r of rowsOf<{ i: number | string; points: number | string }>(result)) {
+		const w = windows[Number(r.i)];
+		sums.set(windowKey(w.memberId, w.at), Number(r.points));
+	}
+	return sums;
+}
+
+/** The members' whole ledgers, points or not (each entry is a moment that may renew a hold). */
+async function pointHistories(
+	tx: Queryable,
+	memberIds: readonly string[]
+): Promise<Map<string, PointEntry[]>> {
+	if (memberIds.length === 0) return new Map();
+	const rows = await tx
+		.select({
+			memberId: engagements.memberId,
+			occurredAt: engagements.occurredAt,
+			points: engagements.points
+		})
+		.from(engagements)
+		.where(sql`${engagements.memberId} in ${jsonList(memberIds, 'uuid')}`);
+	return groupBy<PointEntry & { memberId: string }>(rows, (e) => e.memberId);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -493,38 +622,52 @@ export async function saveTierStates(
 		}
 		return { row, state, rank, route };
 	});
-	const iso = (d: Date | null) => (d ? d.toISOString() : null);
-	await tx.execute(sql`
+	const changed = values.filter((v) => changes.has(v.row.memberId));
+	const ups = changed.filter((v) => v.rank > v.row.rank);
+	// The update, the change log and the ladder for the moments are independent: one round trip.
+	const [, , ladder] = await Promise.all([
+		tx.execute(sql`
 		update member_tiers as m set
 			earned_rank = v.earned_rank, reached_at = v.reached_at, held_until = v.held_until,
 			last_event_at = v.last_event_at, rank = v.rank, updated_at = ${now.toISOString()}::timestamptz
-		from (values ${sql.join(
-			values.map(
-				({ row, state, rank }) =>
-					sql`(${row.memberId}::uuid, ${state.rank}::int, ${iso(state.reachedAt)}::timestamptz, ${iso(state.heldUntil)}::timestamptz, ${iso(state.lastEventAt)}::timestamptz, ${rank}::int)`
-			),
-			sql`, `
-		)}) as v(member_id, earned_rank, reached_at, held_until, last_event_at, rank)
-		where m.member_id = v.member_id`);
-	const changed = values.filter((v) => changes.has(v.row.memberId));
-	if (changed.length) {
-		await tx.insert(tierChanges).values(
-			changed.map((v) => ({ memberId: v.row.memberId, ...changes.get(v.row.memberId)!, route: v.route }))
-		);
-		const ups = changed.filter((v) => v.rank > v.row.rank);
-		if (ups.length) {
-			const ladder = await loadLadder(tx);
-			await addInboxItems(
-				tx,
-				ups.flatMap((v) => tierUpMoment(ladder, v.row.memberId, changes.get(v.row.memberId)!) ?? [])
-			);
-		}
-	}
+		from ${recordSet(
+			'v',
+			'member_id uuid, earned_rank int, reached_at timestamptz, held_until timestamptz, last_event_at timestamptz, rank int',
+			values.map(({ row, state, rank }) => ({
+				member_id: row.memberId,
+				earned_rank: state.rank,
+				reached_at: state.reachedAt,
+				held_until: state.heldUntil,
+				last_event_at: state.lastEventAt,
+				rank
+			}))
+		)}
+		where m.member_id = v.member_id`),
+		changed.length
+			? tx.insert(tierChanges).values(
+					changed.map((v) => ({
+						memberId: v.row.memberId,
+						...changes.get(v.row.memberId)!,
+						route: v.route
+					}))
+				)
+			: null,
+		ups.length ? loadLadder(tx) : []
+	]);
+	await addInboxItems(
+		tx,
+		ups.flatMap((v) => tierUpMoment(ladder, v.row.memberId, changes.get(v.row.memberId)!) ?? [])
+	);
 	return changes;
 }
 
 /** Stores one member's new state (see saveTierStates). */
-export async function saveTierState(tx: Queryable, row: MemberTier, state: EarnedState, now: Date): Promise<TierChange | null> {
+export async function saveTierState(
+	tx: Queryable,
+	row: MemberTier,
+	state: EarnedState,
+	now: Date
+): Promise<TierChange | null> {
 	return (await saveTierStates(tx, [{ row, state }], now)).get(row.memberId) ?? null;
 }
 

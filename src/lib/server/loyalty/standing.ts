@@ -3,9 +3,16 @@
 import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { earningRules, engagements, memberTiers } from '../db/schema';
-import { loadLadder, loadTimeline } from './engine';
+import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
 import { computeProgress, type Progress } from './progress';
-import { addMonths, advance, INITIAL_STATE, windowPoints, WINDOW_MONTHS, type EarnedState } from './tier-state';
+import {
+	addMonths,
+	advance,
+	INITIAL_STATE,
+	windowPoints,
+	WINDOW_MONTHS,
+	type EarnedState
+} from './tier-state';
 
 export type LadderRow = Awaited<ReturnType<typeof loadLadder>>[number];
 
@@ -17,19 +24,29 @@ export interface Standing {
 }
 
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
-	const [ladder, [row]] = await Promise.all([
+	// Everything that does not depend on the member's row, in the same round trip as the row.
+	const [ladder, versions, [row]] = await Promise.all([
 		loadLadder(db),
+		loadLadderVersions(db),
 		db.select().from(memberTiers).where(eq(memberTiers.memberId, memberId)).limit(1)
 	]);
 	const stored: EarnedState = row
-		? { rank: row.earnedRank, reachedAt: row.reachedAt, heldUntil: row.heldUntil, lastEventAt: row.lastEventAt }
+		? {
+				rank: row.earnedRank,
+				reachedAt: row.reachedAt,
+				heldUntil: row.heldUntil,
+				lastEventAt: row.lastEventAt
+			}
 		: INITIAL_STATE;
-	const since = addMonths(stored.heldUntil && stored.heldUntil < now ? stored.heldUntil : now, -WINDOW_MONTHS);
+	const since = addMonths(
+		stored.heldUntil && stored.heldUntil < now ? stored.heldUntil : now,
+		-WINDOW_MONTHS
+	);
 	const entries = await db
 		.select({ occurredAt: engagements.occurredAt, points: engagements.points })
 		.from(engagements)
 		.where(and(eq(engagements.memberId, memberId), gt(engagements.occurredAt, since)));
-	const timeline = await loadTimeline(db, ladder);
+	const timeline = timelineFrom(ladder, versions);
 	const earned = advance(stored, now, timeline, (t) => windowPoints(entries, t));
 	const paid = row?.paidRank != null && row.paidUntil ? { rank: row.paidRank, until: row.paidUntil } : null;
 	const progress = computeProgress(ladder, earned, paid, entries, now);
@@ -48,7 +65,12 @@ export interface ActivityItem {
 }
 
 /** The member's ledger, newest first, with each kind's label: for /me and /me/points. */
-export async function listActivity(db: Queryable, memberId: string, limit: number, offset = 0): Promise<ActivityItem[]> {
+export async function listActivity(
+	db: Queryable,
+	memberId: string,
+	limit: number,
+	offset = 0
+): Promise<ActivityItem[]> {
 	const rows = await db
 		.select({
 			id: engagements.id,
@@ -65,5 +87,8 @@ export async function listActivity(db: Queryable, memberId: string, limit: numbe
 		.orderBy(desc(engagements.occurredAt), desc(engagements.id))
 		.limit(limit)
 		.offset(offset);
-	return rows.map((r) => ({ ...r, label: r.label ?? (r.kind === 'staff_adjustment' ? 'Adjustment by staff' : r.kind) }));
+	return rows.map((r) => ({
+		...r,
+		label: r.label ?? (r.kind === 'staff_adjustment' ? 'Adjustment by staff' : r.kind)
+	}));
 }

@@ -2,10 +2,11 @@
 // The body's shape is checked as a whole (a malformed body is refused before anything is written);
 // then every item is judged on its own, and the valid ones are recorded together in one
 // transaction: a bad item writes nothing and does not stop the others.
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { normaliseEmail } from '../auth/users';
 import type { Database } from '../db';
+import { jsonList } from '../db/batch';
 import { engagements, users, type ApiKey, type Engagement } from '../db/schema';
 import type { EarningRule } from '../loyalty/earning';
 import {
@@ -256,9 +257,17 @@ async function resolveMembers(
 	// Apart, each list uses its own index; joined by OR, Postgres reads the whole users table.
 	const [byEmail, byId] = await Promise.all([
 		emails.length
-			? db.select({ id: users.id, email: lowerEmail }).from(users).where(inArray(lowerEmail, emails))
+			? db
+					.select({ id: users.id, email: lowerEmail })
+					.from(users)
+					.where(sql`${lowerEmail} in ${jsonList(emails, 'text')}`)
 			: [],
-		ids.length ? db.select({ id: users.id }).from(users).where(inArray(users.id, ids)) : []
+		ids.length
+			? db
+					.select({ id: users.id })
+					.from(users)
+					.where(sql`${users.id} in ${jsonList(ids, 'uuid')}`)
+			: []
 	]);
 	return { byEmail: new Map(byEmail.map((u) => [u.email, u.id])), ids: new Set(byId.map((u) => u.id)) };
 }
@@ -295,7 +304,7 @@ async function entriesByKey(db: Database, keys: string[]): Promise<Map<string, L
 			cappedReason: engagements.cappedReason
 		})
 		.from(engagements)
-		.where(inArray(engagements.idempotencyKey, keys));
+		.where(sql`${engagements.idempotencyKey} in ${jsonList(keys, 'text')}`);
 	return new Map(rows.map(({ key, ...entry }) => [key, entry]));
 }
 
@@ -334,7 +343,7 @@ function answerEngine(base: Pick<ItemResult, 'index' | 'idempotencyKey'>, result
 		case 'conflict':
 			return answerRetry(base, result.entry, result.status === 'duplicate');
 		case 'rejected':
-			// Only if the rules changed since checkItem judged the item (or an item the engine refuses).
+			// Not expected (the engine judges with the rules checkItem used), but a refusal reads as one.
 			return {
 				...base,
 				status: 'rejected',
