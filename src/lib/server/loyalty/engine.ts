@@ -1,7 +1,7 @@
 // The loyalty engine's I/O: the one way engagements enter the ledger (recordEngagements, and
 // recordEngagement for one) and the tier state kept beside it. The rules themselves are the pure
 // modules next to this one.
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { config } from '../config';
@@ -589,6 +589,24 @@ async function pointHistories(
 		.from(engagements)
 		.where(sql`${engagements.memberId} in ${jsonList(memberIds, 'uuid')}`);
 	return groupBy<PointEntry & { memberId: string }>(rows, (e) => e.memberId);
+}
+
+/** The members' point entries (after `after`, when given), grouped by member: for batch re-evaluation. */
+export async function pointEntriesByMember(
+	tx: Queryable,
+	memberIds: readonly string[],
+	after?: Date
+): Promise<Map<string, PointEntry[]>> {
+	const members = inArray(engagements.memberId, [...memberIds]);
+	const entries = await tx
+		.select({
+			memberId: engagements.memberId,
+			occurredAt: engagements.occurredAt,
+			points: engagements.points
+		})
+		.from(engagements)
+		.where(after ? and(members, gt(engagements.occurredAt, after)) : members);
+	return groupBy(entries, (e) => e.memberId);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,18 +1,18 @@
 // Staff edit the ladder; a threshold change is a moment in history that re-evaluates members.
-import { and, asc, eq, gt, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { Database, Queryable } from '../db';
-import { engagements, ladderVersions, memberTiers, tiers } from '../db/schema';
+import { ladderVersions, memberTiers, tiers } from '../db/schema';
 import { audit } from '../audit';
-import { loadLadder, loadTimeline, saveTierStates, stateOf, thresholdsOf } from './engine';
-import { ladderProblems } from './ladder';
 import {
-	addMonths,
-	reevaluate,
-	windowPoints,
-	WINDOW_MONTHS,
-	type PointEntry,
-	type Timeline
-} from './tier-state';
+	loadLadder,
+	loadTimeline,
+	pointEntriesByMember,
+	saveTierStates,
+	stateOf,
+	thresholdsOf
+} from './engine';
+import { ladderProblems } from './ladder';
+import { addMonths, reevaluate, windowPoints, WINDOW_MONTHS, type Timeline } from './tier-state';
 
 export interface TierEdit {
 	rank: number;
@@ -91,28 +91,11 @@ export async function reevaluateAll(
 			.for('update');
 		if (rows.length === 0) return count;
 		const earliest = rows.reduce((min, r) => (r.heldUntil && r.heldUntil < min ? r.heldUntil : min), at);
-		const entries = await tx
-			.select({
-				memberId: engagements.memberId,
-				occurredAt: engagements.occurredAt,
-				points: engagements.points
-			})
-			.from(engagements)
-			.where(
-				and(
-					inArray(
-						engagements.memberId,
-						rows.map((r) => r.memberId)
-					),
-					gt(engagements.occurredAt, addMonths(earliest, -WINDOW_MONTHS))
-				)
-			);
-		const byMember = new Map<string, PointEntry[]>();
-		for (const e of entries) {
-			const list = byMember.get(e.memberId) ?? [];
-			list.push(e);
-			byMember.set(e.memberId, list);
-		}
+		const byMember = await pointEntriesByMember(
+			tx,
+			rows.map((r) => r.memberId),
+			addMonths(earliest, -WINDOW_MONTHS)
+		);
 		const updates = rows.map((row) => {
 			const mine = byMember.get(row.memberId) ?? [];
 			return { row, state: reevaluate(stateOf(row), at, timeline, (t) => windowPoints(mine, t)) };

@@ -1,10 +1,10 @@
 // Recomputes every member's tier from the ledger alone. With `dryRun` it only reports where the
 // stored state differs (it never should: the same fold runs on every write).
-import { asc, gt, inArray, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db';
-import { engagements, memberTiers } from '../db/schema';
-import { loadTimeline, saveTierStates, stateOf } from './engine';
-import { replay, type EarnedState, type PointEntry } from './tier-state';
+import { memberTiers } from '../db/schema';
+import { loadTimeline, pointEntriesByMember, saveTierStates, stateOf } from './engine';
+import { replay, type EarnedState } from './tier-state';
 
 export interface RebuildReport {
 	members: number;
@@ -39,25 +39,11 @@ export async function rebuildAll(
 				.limit(batchSize)
 				.for('update');
 			if (rows.length === 0) return true;
-			const entries = await tx
-				.select({
-					memberId: engagements.memberId,
-					occurredAt: engagements.occurredAt,
-					points: engagements.points
-				})
-				.from(engagements)
-				.where(
-					inArray(
-						engagements.memberId,
-						rows.map((r) => r.memberId)
-					)
-				);
-			const byMember = new Map<string, PointEntry[]>();
-			for (const e of entries) {
-				const list = byMember.get(e.memberId);
-				if (list) list.push(e);
-				else byMember.set(e.memberId, [e]);
-			}
+			const byMember = await pointEntriesByMember(
+				tx,
+				rows.map((r) => r.memberId)
+			);
+
 			const corrections = [];
 			for (const row of rows) {
 				const rebuilt = replay(byMember.get(row.memberId) ?? [], timeline);
