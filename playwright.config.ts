@@ -2,7 +2,8 @@
 // Debian's Chromium (no browser download) on a phone-sized viewport.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.E2E_PORT) || 4173;
 const ORIGIN = `http://localhost:${PORT}`;
 
 export default defineConfig({

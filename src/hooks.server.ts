@@ -12,6 +12,7 @@ import {
 } from '$lib/server/auth/session';
 import { log } from '$lib/server/log';
 import { recordDailyVisit } from '$lib/server/loyalty/visit';
+import { startScheduler, stopScheduler } from '$lib/server/scheduler';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
@@ -27,7 +28,9 @@ export const init: ServerInit = async () => {
 		console.error(`Encore cannot start: ${reason}`);
 		process.exit(1);
 	}
+	startScheduler(getDb, config.schedulerMs);
 	process.once('sveltekit:shutdown', () => {
+		stopScheduler();
 		void stopDatabase();
 	});
 };

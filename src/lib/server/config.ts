@@ -38,7 +38,9 @@ export const config = {
 	smtpUrl: env.SMTP_URL || '',
 	mailFrom: env.MAIL_FROM || 'Encore <no-reply@encore.local>',
 	/** Multiplies every rate limit (raise it for load tests, never in production). */
-	rateLimitFactor: Math.max(1, int(env.RATE_LIMIT_FACTOR, 1))
+	rateLimitFactor: Math.max(1, int(env.RATE_LIMIT_FACTOR, 1)),
+	/** How often due work (scheduled drops, presale windows, draws) is checked; 0 turns it off. */
+	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000))
 } as const;
 
 export type Config = typeof config;

@@ -1,0 +1,2 @@
+// Tables for drops. Shared columns and helpers come from ./core.
+export {};

@@ -1,0 +1,2 @@
+// Tables for patronage. Shared columns and helpers come from ./core.
+export {};

@@ -1,0 +1,2 @@
+// Tables for polls. Shared columns and helpers come from ./core.
+export {};

@@ -1,0 +1,2 @@
+// Tables for tickets. Shared columns and helpers come from ./core.
+export {};
