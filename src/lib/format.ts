@@ -1,34 +1,57 @@
-// Formatting shared by pages: one place for how numbers, money and dates read.
+// Formatting shared by pages: one place for how numbers, money and dates read. Intl formatters
+// are costly to build and a page formats dozens of values, so each is built once and reused.
 const LOCALE = 'en-GB';
 
-export const formatPoints = (n: number) => n.toLocaleString(LOCALE);
+const memo = <T>(make: (key: string) => T) => {
+	const cache = new Map<string, T>();
+	return (key: string) => {
+		let value = cache.get(key);
+		if (value === undefined) cache.set(key, (value = make(key)));
+		return value;
+	};
+};
+
+const numberFormat = new Intl.NumberFormat(LOCALE);
+export const formatPoints = (n: number) => numberFormat.format(n);
 
 export const formatSignedPoints = (n: number) => (n > 0 ? `+${formatPoints(n)}` : formatPoints(n));
 
-export function formatMoney(minor: number, currency: string): string {
+const moneyFormat = memo((key) => {
+	const [currency, whole] = key.split(':');
 	return new Intl.NumberFormat('en-IE', {
 		style: 'currency',
-		currency: currency.toUpperCase(),
-		minimumFractionDigits: minor % 100 === 0 ? 0 : 2
-	}).format(minor / 100);
+		currency,
+		minimumFractionDigits: whole === '1' ? 0 : 2
+	});
+});
+
+export function formatMoney(minor: number, currency: string): string {
+	return moneyFormat(`${currency.toUpperCase()}:${minor % 100 === 0 ? 1 : 0}`).format(minor / 100);
 }
+
+const dayFormat = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long' });
+const dayYearFormat = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', year: 'numeric' });
 
 /** "14 May" this year, "14 May 2027" otherwise. */
 export function formatDay(value: Date | string, now = new Date()): string {
 	const d = new Date(value);
-	const sameYear = d.getFullYear() === now.getFullYear();
-	return d.toLocaleDateString(LOCALE, {
-		day: 'numeric',
-		month: 'long',
-		...(sameYear ? {} : { year: 'numeric' })
-	});
+	return (d.getFullYear() === now.getFullYear() ? dayFormat : dayYearFormat).format(d);
 }
 
+const monthYearFormat = new Intl.DateTimeFormat(LOCALE, { month: 'long', year: 'numeric' });
+
+/** "May 2026". */
+export function formatMonthYear(value: Date | string): string {
+	return monthYearFormat.format(new Date(value));
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+	day: 'numeric',
+	month: 'short',
+	hour: '2-digit',
+	minute: '2-digit'
+});
+
 export function formatDateTime(value: Date | string): string {
-	return new Date(value).toLocaleString(LOCALE, {
-		day: 'numeric',
-		month: 'short',
-		hour: '2-digit',
-		minute: '2-digit'
-	});
+	return dateTimeFormat.format(new Date(value));
 }

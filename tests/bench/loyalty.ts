@@ -8,6 +8,7 @@
 // Flags: --members 100000 --rows-per-member 50 --batches 50 --batch-size 1000 --concurrency 3
 //        --sessions 300 --me-connections 10 --me-seconds 20 --port 4173 --keep
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-work and build it)
+// BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -231,7 +232,8 @@ function buildServer(): string {
 
 async function startServer(dir: string, databaseUrl: string): Promise<ChildProcess> {
 	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}`);
-	const server = spawn('node', ['build'], {
+	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const server = spawn('node', [...nodeArgs, 'build'], {
 		cwd: dir,
 		env: {
 			...process.env,
@@ -294,12 +296,20 @@ interface BenchItem {
 }
 
 /**
- * What partners send: near-real-time engagements (the last minute) of random members, by id or by
- * email; one in twenty arrives late (up to 3 hours), which replays that member's history.
+ * What partners send: near-real-time engagements of random members, by id or by email, in the
+ * order they happened (batches sent at once may still commit out of order); one in twenty arrives
+ * late (up to 3 hours), which replays that member's history. (Until 2026-11-27 every item was
+ * jittered over the last minute, so about half of a member's later items replayed, not one in
+ * twenty; figures from before then are not comparable.)
  */
 function makeBatches(ids: string[], run: string): BenchItem[][] {
-	const now = Date.now();
-	const ago = () => Math.floor(Math.random() * (Math.random() < 0.05 ? 3 * 3600_000 : 60_000));
+	// Spread over the five minutes before generation: in order, never in the future when sent.
+	const start = Date.now() - 5 * 60_000;
+	const step = (4 * 60_000) / (BATCHES * BATCH_SIZE);
+	const at = (b: number, i: number) =>
+		start +
+		Math.floor((b * BATCH_SIZE + i) * step) -
+		(Math.random() < 0.05 ? Math.floor(Math.random() * 3 * 3600_000) : 0);
 	const batches: BenchItem[][] = [];
 	for (let b = 0; b < BATCHES; b++) {
 		const items: BenchItem[] = [];
@@ -310,7 +320,7 @@ function makeBatches(ids: string[], run: string): BenchItem[][] {
 				idempotencyKey: `${run}-${b}-${i}`,
 				member: i % 2 ? { email: memberEmail(n) } : { id: ids[n - 1] },
 				kind,
-				occurredAt: new Date(now - ago()).toISOString()
+				occurredAt: new Date(at(b, i)).toISOString()
 			};
 			if (kind === 'venue_checkin') item.object = `event:${200 + (b % 20)}`;
 			if (kind === 'patronage')

@@ -34,6 +34,23 @@ function issuesOf(text: string) {
 }
 
 describe('parseIngestBody', () => {
+	it('refuses control characters (the database cannot store NUL) with a message, not a crash', () => {
+		const refused = issuesOf(
+			body(
+				item({ object: 'event:\u000042' }),
+				item({ kind: 'venue\u0007checkin' }),
+				item({ member: { email: 'a\u0000@b.c' } })
+			)
+		);
+		expect(refused.status).toBe(400);
+		expect(refused.issues).toEqual([
+			{ path: 'items.0.object', message: 'object must not contain control characters.' },
+			{ path: 'items.1.kind', message: 'kind must not contain control characters.' },
+			{ path: 'items.2.member.email', message: 'member.email is not an email address.' }
+		]);
+		expect(parseIngestBody(body(item({ object: 'événement:42 ✓' }))).ok).toBe(true);
+	});
+
 	it('accepts members by email or by id, with dates in any time zone', () => {
 		const parsed = parseIngestBody(
 			body(

@@ -1,4 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
+import { cached } from './cache';
 import type { Queryable } from './db';
 import { house, tiers, type House, type Tier } from './db/schema';
 
@@ -8,9 +9,12 @@ const FALLBACK: Pick<House, 'name' | 'tagline' | 'about'> = {
 	about: ''
 };
 
-export async function getHouse(db: Queryable): Promise<Pick<House, 'name' | 'tagline' | 'about'>> {
-	const [row] = await db.select().from(house).where(eq(house.id, 1)).limit(1);
-	return row ?? FALLBACK;
+/** The house's name and words; every page shows them, so they are cached for a few seconds. */
+export function getHouse(db: Queryable): Promise<Pick<House, 'name' | 'tagline' | 'about'>> {
+	return cached(db, 'house', async () => {
+		const [row] = await db.select().from(house).where(eq(house.id, 1)).limit(1);
+		return row ?? FALLBACK;
+	});
 }
 
 export function listTiers(db: Queryable): Promise<Tier[]> {

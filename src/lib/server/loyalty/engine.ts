@@ -1,9 +1,8 @@
 // The loyalty engine's I/O: the one way engagements enter the ledger (recordEngagements, and
 // recordEngagement for one) and the tier state kept beside it. The rules themselves are the pure
 // modules next to this one.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
+import { asc, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
 import { jsonList, recordSet } from '../db/batch';
@@ -26,7 +25,7 @@ import {
 	foldEngagement,
 	replay,
 	timelineOf,
-	windowPoints,
+	pointsAtOver,
 	windowStart,
 	type EarnedState,
 	type PointEntry,
@@ -146,7 +145,8 @@ export function payloadHash(input: EngagementInput, occurredAt: Date): string {
 		input.units ?? null,
 		input.adjustment ? [input.adjustment.points, input.adjustment.note] : null
 	]);
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+	// Native hashing: a partner batch hashes a thousand of these.
+	return createHash('sha256').update(canonical).digest('hex');
 }
 
 export function stateOf(row: MemberTier): EarnedState {
@@ -488,7 +488,7 @@ async function updateTierStates(
 		if (row.heldUntil && row.heldUntil <= moments[moments.length - 1]) moments.push(row.heldUntil);
 		return moments.map((at) => ({ memberId: row.memberId, at }));
 	});
-	const [sums, replayed] = await Promise.all([windowSums(tx, asked), pointHistories(tx, replayIds)]);
+	const [sums, replayed] = await Promise.all([windowSums(tx, asked), pointEntriesByMember(tx, replayIds)]);
 
 	const states = new Map<string, EarnedState>();
 	const unanswered: typeof folds = [];
@@ -503,16 +503,13 @@ async function updateTierStates(
 		else states.set(fold.row.memberId, state);
 	}
 	// A hold that ended long ago can end again within the fold (another window): fold over the rows.
-	const histories = await pointHistories(
+	const histories = await pointEntriesByMember(
 		tx,
 		unanswered.map((f) => f.row.memberId)
 	);
 	for (const { row, entries } of unanswered) {
 		const mine = histories.get(row.memberId) ?? [];
-		states.set(
-			row.memberId,
-			foldEntries(stateOf(row), entries, timeline, (at) => windowPoints(mine, at))
-		);
+		states.set(row.memberId, foldEntries(stateOf(row), entries, timeline, pointsAtOver(mine)));
 	}
 	for (const memberId of replayIds) states.set(memberId, replay(replayed.get(memberId) ?? [], timeline));
 
@@ -574,39 +571,32 @@ async function windowSums(
 	return sums;
 }
 
-/** The members' whole ledgers, points or not (each entry is a moment that may renew a hold). */
-async function pointHistories(
-	tx: Queryable,
-	memberIds: readonly string[]
-): Promise<Map<string, PointEntry[]>> {
-	if (memberIds.length === 0) return new Map();
-	const rows = await tx
-		.select({
-			memberId: engagements.memberId,
-			occurredAt: engagements.occurredAt,
-			points: engagements.points
-		})
-		.from(engagements)
-		.where(sql`${engagements.memberId} in ${jsonList(memberIds, 'uuid')}`);
-	return groupBy<PointEntry & { memberId: string }>(rows, (e) => e.memberId);
-}
-
-/** The members' point entries (after `after`, when given), grouped by member: for batch re-evaluation. */
+/**
+ * The members' point entries (after `after`, when given), grouped by member: for replays, the
+ * rebuild and batch re-evaluation. Every entry counts, points or not (each is a moment that may
+ * renew a hold). Raw SQL with times as epoch milliseconds: a replay reads thousands of rows, and
+ * parsing each timestamp string cost more than the query.
+ */
 export async function pointEntriesByMember(
 	tx: Queryable,
 	memberIds: readonly string[],
 	after?: Date
 ): Promise<Map<string, PointEntry[]>> {
-	const members = inArray(engagements.memberId, [...memberIds]);
-	const entries = await tx
-		.select({
-			memberId: engagements.memberId,
-			occurredAt: engagements.occurredAt,
-			points: engagements.points
-		})
-		.from(engagements)
-		.where(after ? and(members, gt(engagements.occurredAt, after)) : members);
-	return groupBy(entries, (e) => e.memberId);
+	if (memberIds.length === 0) return new Map();
+	// Whole milliseconds, as a Date holds them (the ledger keeps microseconds).
+	const result = await tx.execute(sql`
+		select member_id, floor(extract(epoch from occurred_at) * 1000)::float8 as t, points
+		from engagements
+		where member_id in ${jsonList(memberIds, 'uuid')}
+		${after ? sql`and occurred_at > ${after.toISOString()}::timestamptz` : sql``}`);
+	const groups = new Map<string, PointEntry[]>();
+	for (const r of rowsOf<{ member_id: string; t: number | string; points: number }>(result)) {
+		const entry = { occurredAt: new Date(Number(r.t)), points: r.points };
+		const list = groups.get(r.member_id);
+		if (list) list.push(entry);
+		else groups.set(r.member_id, [entry]);
+	}
+	return groups;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -622,13 +612,15 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /**
  * Stores new earned states in one statement, logs every change of a member's (effective) tier and
- * posts a moment for each step up.
+ * posts a moment for each step up (unless `moments` is false: a rebuild corrects, it does not celebrate).
  */
 export async function saveTierStates(
 	tx: Queryable,
 	updates: readonly { row: MemberTier; state: EarnedState }[],
-	now: Date
+	now: Date,
+	options: { moments?: boolean } = {}
 ): Promise<Map<string, TierChange>> {
+	const moments = options.moments ?? true;
 	const changes = new Map<string, TierChange>();
 	if (updates.length === 0) return changes;
 	const values = updates.map(({ row, state }) => {
@@ -641,7 +633,7 @@ export async function saveTierStates(
 		return { row, state, rank, route };
 	});
 	const changed = values.filter((v) => changes.has(v.row.memberId));
-	const ups = changed.filter((v) => v.rank > v.row.rank);
+	const ups = moments ? changed.filter((v) => v.rank > v.row.rank) : [];
 	// The update, the change log and the ladder for the moments are independent: one round trip.
 	const [, , ladder] = await Promise.all([
 		tx.execute(sql`

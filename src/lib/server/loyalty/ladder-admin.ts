@@ -11,8 +11,9 @@ import {
 	stateOf,
 	thresholdsOf
 } from './engine';
+import { forgetCached } from '../cache';
 import { ladderProblems } from './ladder';
-import { addMonths, reevaluate, windowPoints, WINDOW_MONTHS, type Timeline } from './tier-state';
+import { addMonths, reevaluate, pointsAtOver, WINDOW_MONTHS, type Timeline } from './tier-state';
 
 export interface TierEdit {
 	rank: number;
@@ -38,7 +39,7 @@ export async function updateLadder(
 	if (problems.length) return { ok: false, problems };
 	const thresholdsChanged = JSON.stringify(thresholdsOf(current)) !== JSON.stringify(thresholdsOf(next));
 
-	return db.transaction(async (tx) => {
+	const result = await db.transaction(async (tx) => {
 		for (const t of next) {
 			await tx
 				.update(tiers)
@@ -68,8 +69,10 @@ export async function updateLadder(
 				reevaluated
 			}
 		});
-		return { ok: true, reevaluated, thresholdsChanged };
+		return { ok: true as const, reevaluated, thresholdsChanged };
 	});
+	forgetCached(db);
+	return result;
 }
 
 /** Re-evaluates every member with history at `at`, in batches, each member row locked while it changes. */
@@ -98,7 +101,7 @@ export async function reevaluateAll(
 		);
 		const updates = rows.map((row) => {
 			const mine = byMember.get(row.memberId) ?? [];
-			return { row, state: reevaluate(stateOf(row), at, timeline, (t) => windowPoints(mine, t)) };
+			return { row, state: reevaluate(stateOf(row), at, timeline, pointsAtOver(mine)) };
 		});
 		await saveTierStates(tx, updates, at);
 		count += rows.length;

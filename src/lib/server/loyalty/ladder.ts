@@ -18,27 +18,39 @@ export function sortLadder<T extends LadderTier>(ladder: readonly T[]): T[] {
 	return [...ladder].sort((a, b) => a.rank - b.rank);
 }
 
-/** The highest rank whose threshold the points meet (0 if none: everyone is at least on the first rung). */
+// The look-ups below run once per engagement and per page: single passes, no sorting or copying.
+
+/** The highest rank whose threshold the points meet (the lowest rank if none: everyone is at least on the first rung). */
 export function rankForPoints(ladder: Ladder, points: number): number {
-	let best = sortLadder(ladder)[0]?.rank ?? 0;
-	for (const tier of sortLadder(ladder)) {
-		if (tier.pointsThreshold !== null && points >= tier.pointsThreshold) best = tier.rank;
+	let lowest = Infinity;
+	let best = -Infinity;
+	for (const tier of ladder) {
+		if (tier.rank < lowest) lowest = tier.rank;
+		if (tier.pointsThreshold !== null && points >= tier.pointsThreshold && tier.rank > best) best = tier.rank;
 	}
-	return best;
+	if (lowest === Infinity) return 0;
+	return Math.max(lowest, best);
 }
 
 export function tierAt(ladder: Ladder, rank: number): LadderTier | undefined {
 	return ladder.find((t) => t.rank === rank);
 }
 
+/** The lowest tier above `rank` that passes `test`. */
+function nextAbove(ladder: Ladder, rank: number, test: (t: LadderTier) => boolean): LadderTier | undefined {
+	let next: LadderTier | undefined;
+	for (const t of ladder) if (t.rank > rank && test(t) && (!next || t.rank < next.rank)) next = t;
+	return next;
+}
+
 /** The next tier above `rank` that can be earned with points, if any. */
 export function nextEarnable(ladder: Ladder, rank: number): LadderTier | undefined {
-	return sortLadder(ladder).find((t) => t.rank > rank && t.pointsThreshold !== null);
+	return nextAbove(ladder, rank, (t) => t.pointsThreshold !== null);
 }
 
 /** The cheapest paid tier above `rank`, if any. */
 export function nextPurchasable(ladder: Ladder, rank: number): LadderTier | undefined {
-	return sortLadder(ladder).find((t) => t.rank > rank && t.purchasable);
+	return nextAbove(ladder, rank, (t) => t.purchasable);
 }
 
 /** Validation for staff edits: ranks unique, thresholds rising with rank, a free first rung. */

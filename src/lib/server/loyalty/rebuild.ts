@@ -54,7 +54,7 @@ export async function rebuildAll(
 					corrections.push({ row, state: rebuilt });
 				}
 			}
-			if (!options.dryRun) await saveTierStates(tx, corrections, new Date());
+			if (!options.dryRun) await saveTierStates(tx, corrections, new Date(), { moments: false });
 			after = rows[rows.length - 1].memberId;
 			return false;
 		});

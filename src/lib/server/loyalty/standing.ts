@@ -1,18 +1,12 @@
 // A member's standing as of now: the stored state advanced past any hold that has ended,
 // and the progress text inputs for /me. Read-only.
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { cached } from '../cache';
 import type { Queryable } from '../db';
 import { earningRules, engagements, memberTiers } from '../db/schema';
 import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
 import { computeProgress, type Progress } from './progress';
-import {
-	addMonths,
-	advance,
-	INITIAL_STATE,
-	windowPoints,
-	WINDOW_MONTHS,
-	type EarnedState
-} from './tier-state';
+import { advance, INITIAL_STATE, pointsAtOver, type EarnedState } from './tier-state';
 
 export type LadderRow = Awaited<ReturnType<typeof loadLadder>>[number];
 
@@ -24,11 +18,26 @@ export interface Standing {
 }
 
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
-	// Everything that does not depend on the member's row, in the same round trip as the row.
-	const [ladder, versions, [row]] = await Promise.all([
-		loadLadder(db),
-		loadLadderVersions(db),
-		db.select().from(memberTiers).where(eq(memberTiers.memberId, memberId)).limit(1)
+	// The row and the entries in one round trip: the entries' lower bound comes from the row in SQL
+	// (a month early, as SQL's month arithmetic differs from ours at month ends; the fold filters).
+	const [{ ladder, versions }, [row], entries] = await Promise.all([
+		cached(db, 'ladder+versions', async () => {
+			const [ladder, versions] = await Promise.all([loadLadder(db), loadLadderVersions(db)]);
+			return { ladder, versions };
+		}),
+		db.select().from(memberTiers).where(eq(memberTiers.memberId, memberId)).limit(1),
+		db
+			.select({ occurredAt: engagements.occurredAt, points: engagements.points })
+			.from(engagements)
+			.where(
+				and(
+					eq(engagements.memberId, memberId),
+					sql`${engagements.occurredAt} > coalesce(
+						(select least(${memberTiers.heldUntil}, ${now.toISOString()}::timestamptz) from ${memberTiers} where ${memberTiers.memberId} = ${memberId}),
+						${now.toISOString()}::timestamptz
+					) - interval '13 months'`
+				)
+			)
 	]);
 	const stored: EarnedState = row
 		? {
@@ -38,16 +47,8 @@ export async function getStanding(db: Queryable, memberId: string, now = new Dat
 				lastEventAt: row.lastEventAt
 			}
 		: INITIAL_STATE;
-	const since = addMonths(
-		stored.heldUntil && stored.heldUntil < now ? stored.heldUntil : now,
-		-WINDOW_MONTHS
-	);
-	const entries = await db
-		.select({ occurredAt: engagements.occurredAt, points: engagements.points })
-		.from(engagements)
-		.where(and(eq(engagements.memberId, memberId), gt(engagements.occurredAt, since)));
 	const timeline = timelineFrom(ladder, versions);
-	const earned = advance(stored, now, timeline, (t) => windowPoints(entries, t));
+	const earned = advance(stored, now, timeline, pointsAtOver(entries));
 	const paid = row?.paidRank != null && row.paidUntil ? { rank: row.paidRank, until: row.paidUntil } : null;
 	const progress = computeProgress(ladder, earned, paid, entries, now);
 	const tier = ladder.find((t) => t.rank === progress.rank) ?? ladder[0];

@@ -74,6 +74,38 @@ export function windowPoints(entries: readonly PointEntry[], at: Date): number {
 /** Points at a moment, asked of whatever holds the entries (an array here, SQL in the database). */
 export type PointsAt = (at: Date) => number;
 
+/**
+ * `windowPoints` over entries already in time order, by prefix sums and binary search: a replay
+ * asks at every entry, and summing the window each time made a long history quadratic.
+ */
+export function windowPointsOf(sorted: readonly PointEntry[]): PointsAt {
+	const times = sorted.map((e) => e.occurredAt.getTime());
+	const prefix = new Array<number>(sorted.length + 1);
+	prefix[0] = 0;
+	for (let i = 0; i < sorted.length; i++) prefix[i + 1] = prefix[i] + sorted[i].points;
+	// How many entries are at or before `t`.
+	const upTo = (t: number) => {
+		let lo = 0;
+		let hi = times.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (times[mid] <= t) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	};
+	return (at) => prefix[upTo(at.getTime())] - prefix[upTo(windowStart(at).getTime())];
+}
+
+/** `windowPointsOf` for entries in any order. */
+export function pointsAtOver(entries: readonly PointEntry[]): PointsAt {
+	return windowPointsOf(byTime(entries));
+}
+
+function byTime(entries: readonly PointEntry[]): PointEntry[] {
+	return [...entries].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+}
+
 /** Applies every hold that ends at or before `until`. */
 export function advance(
 	state: EarnedState,
@@ -148,9 +180,9 @@ export function reevaluate(
  * entry are moments too (the re-evaluation staff triggered then).
  */
 export function replay(entries: readonly PointEntry[], timeline: Timeline): EarnedState {
-	const sorted = [...entries].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+	const sorted = byTime(entries);
 	if (sorted.length === 0) return INITIAL_STATE;
-	const pointsAt: PointsAt = (t) => windowPoints(sorted, t);
+	const pointsAt = windowPointsOf(sorted);
 	const first = sorted[0].occurredAt.getTime();
 	const changes = timeline.slice(1).filter((v) => v.at.getTime() > first);
 	let state = INITIAL_STATE;

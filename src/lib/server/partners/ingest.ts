@@ -32,13 +32,15 @@ const MAX_REPORTED_ISSUES = 100;
 export const POINTS_NOT_ALLOWED =
 	'Partners cannot set points: points come from the earning rules for the kind. Leave points out (send units for per-unit kinds such as patronage).';
 
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+
 const memberSchema = z
 	.strictObject({
 		email: z
 			.string({ error: 'member.email must be a string.' })
 			.trim()
 			.max(254, 'member.email is too long (254 characters at most).')
-			.regex(/^[^\s@]+@[^\s@]+$/, 'member.email is not an email address.')
+			.regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u, 'member.email is not an email address.')
 			.optional(),
 		id: z.guid({ error: 'member.id must be a member id (a UUID).' }).optional()
 	})
@@ -56,11 +58,14 @@ export const ingestItemSchema = z.strictObject({
 	kind: z
 		.string({ error: 'kind is required: an engagement kind such as "venue_checkin".' })
 		.min(1, 'kind must not be empty.')
-		.max(64, 'kind is too long (64 characters at most).'),
+		.max(64, 'kind is too long (64 characters at most).')
+		.regex(NO_CONTROL_CHARACTERS, 'kind must not contain control characters.'),
 	object: z
 		.string({ error: 'object must be a string, e.g. "event:42".' })
 		.min(1, 'object must not be empty: leave it out instead.')
 		.max(200, 'object is too long (200 characters at most).')
+		// The database's text cannot hold NUL, and no partner means a control character.
+		.regex(NO_CONTROL_CHARACTERS, 'object must not contain control characters.')
 		.nullable()
 		.optional(),
 	occurredAt: z.iso
