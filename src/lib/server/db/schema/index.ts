@@ -5,3 +5,4 @@ export * from './patronage';
 export * from './drops';
 export * from './tickets';
 export * from './polls';
+export * from './privacy';
