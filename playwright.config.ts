@@ -63,7 +63,9 @@ export default defineConfig({
 			DATABASE_URL: '',
 			SMTP_URL: '',
 			ENCORE_SKIP_DOTENV: '1',
-			LOG_QUIET: '1'
+			LOG_QUIET: '1',
+			// Notification emails go out within a second, so tests can read them from the mailbox.
+			SCHEDULER_MS: '1000'
 		}
 	}
 });

@@ -10,6 +10,7 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/session';
+import { crossSiteFormBlocked } from '$lib/server/csrf';
 import { log } from '$lib/server/log';
 import { recordDailyVisit } from '$lib/server/loyalty/visit';
 import { startScheduler, stopScheduler } from '$lib/server/scheduler';
@@ -81,7 +82,20 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(requestId, securityHeaders, session);
+const csrf: Handle = async ({ event, resolve }) => {
+	if (crossSiteFormBlocked(event.request.method, event.request.headers, event.url)) {
+		const message = 'Cross-site form submissions are not allowed.';
+		return event.request.headers.get('accept')?.includes('application/json')
+			? new Response(JSON.stringify({ message }), {
+					status: 403,
+					headers: { 'content-type': 'application/json' }
+				})
+			: new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(requestId, securityHeaders, csrf, session);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId ?? crypto.randomUUID();

@@ -182,3 +182,45 @@ function fingerprint(entries: Array<PrecacheEntry | string>): string {
 	}
 	return (hash >>> 0).toString(36);
 }
+
+// Web Push: the server sends { title, body, url, tag } (notifications/push.ts). The payload only
+// ever holds what the member's inbox shows them, so nothing locked can leak through it.
+self.addEventListener('push', (event: PushEvent) => {
+	let payload: { title?: string; body?: string; url?: string; tag?: string };
+	try {
+		payload = event.data?.json() ?? {};
+	} catch {
+		payload = { body: event.data?.text() };
+	}
+	event.waitUntil(
+		self.registration.showNotification(payload.title || 'Something new for you', {
+			body: payload.body ?? '',
+			tag: payload.tag,
+			icon: '/icon-192.png',
+			badge: '/icon-192.png',
+			data: { url: payload.url || '/me/inbox' }
+		})
+	);
+});
+
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+	event.notification.close();
+	const target = new URL(
+		(event.notification.data as { url?: string })?.url || '/me/inbox',
+		self.location.origin
+	);
+	// Only our own pages: a payload cannot send the fan elsewhere.
+	const url = target.origin === self.location.origin ? target.href : self.location.origin;
+	event.waitUntil(
+		(async () => {
+			const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+			const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+			if (open) {
+				await open.focus();
+				await open.navigate(url).catch(() => undefined);
+			} else {
+				await self.clients.openWindow(url);
+			}
+		})()
+	);
+});

@@ -193,8 +193,7 @@ test.describe('security', () => {
 			}),
 			'page data': await request.get('/login/__data.json')
 		};
-		// Not listed: SvelteKit refuses cross-site form POSTs before any hook runs (that 403 has no
-		// request id), and adapter-node serves static and prerendered files without hooks.
+		// Not listed: adapter-node serves static and prerendered files without hooks.
 		const ids = new Set<string>();
 		for (const [what, response] of Object.entries(responses)) {
 			const headers = response.headers();

@@ -68,7 +68,8 @@ test('a fan earns points at the door and through staff, and sees the progress an
 	await page.goto('/me');
 	await expect(page.getByRole('heading', { name: 'You reached Fan!' })).toBeVisible();
 	await expect(page.locator('.tier-card')).toContainText('Fan');
-	await expect(page.getByRole('link', { name: /Inbox, 1 unread/ })).toBeVisible();
+	// The welcome moment from sign-up and the tier-up.
+	await expect(page.getByRole('link', { name: /Inbox, 2 unread/ })).toBeVisible();
 	await page.reload();
 	await expect(page.getByRole('heading', { name: 'You reached Fan!' })).toHaveCount(0);
 
@@ -80,6 +81,7 @@ test('a fan earns points at the door and through staff, and sees the progress an
 
 	await page.goto('/me/inbox');
 	await expect(page.getByRole('heading', { name: 'You reached Fan!' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: /^Welcome to .*, Noor!$/ })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
 });
 

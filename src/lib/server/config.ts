@@ -39,6 +39,13 @@ export const config = {
 	mailFrom: env.MAIL_FROM || 'Encore <no-reply@encore.local>',
 	/** Multiplies every rate limit (raise it for load tests, never in production). */
 	rateLimitFactor: Math.max(1, int(env.RATE_LIMIT_FACTOR, 1)),
+	/** Web Push keys; when unset a pair is generated once and kept in the database. */
+	vapidPublicKey: env.VAPID_PUBLIC_KEY || '',
+	vapidPrivateKey: env.VAPID_PRIVATE_KEY || '',
+	/** A contact for push services: mailto: or https: URL. */
+	vapidSubject: env.VAPID_SUBJECT || 'mailto:admin@encore.local',
+	/** Tests point push subscriptions at a local http server; real ones are always https. */
+	pushAllowHttp: flag(env.PUSH_ALLOW_HTTP, !production),
 	/** How often due work (scheduled drops, presale windows, draws) is checked; 0 turns it off. */
 	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000))
 } as const;

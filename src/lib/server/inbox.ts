@@ -1,7 +1,8 @@
-// The member's in-app inbox. Moments (tier-up now; welcome, anniversaries and the rest with the
-// notifications issue) land here first; other channels read from the same rows.
+// The member's in-app inbox. Every notification lands here first; email and push are queued
+// from the same rows (notifications/deliveries.ts).
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Queryable } from './db';
+import { queueDeliveries } from './notifications/deliveries';
 import { inboxItems, type InboxItem } from './db/schema';
 
 export interface NewInboxItem {
@@ -15,20 +16,24 @@ export interface NewInboxItem {
 	dedupeKey?: string;
 }
 
+/** Posts one item (see addInboxItems). */
 export async function addInboxItem(db: Queryable, item: NewInboxItem): Promise<void> {
-	await db
-		.insert(inboxItems)
-		.values({ ...item, body: item.body ?? '', data: item.data ?? {} })
-		.onConflictDoNothing();
+	await addInboxItems(db, [item]);
 }
 
-/** Several items in one statement (a batch of tier-ups); each dedupe key still posts once. */
+/**
+ * Posts items in one statement (a batch of tier-ups); each dedupe key still posts once. This is
+ * the one entry to the notification pipeline: every new item is also queued for email and push
+ * as its member wants, in the same transaction.
+ */
 export async function addInboxItems(db: Queryable, items: readonly NewInboxItem[]): Promise<void> {
 	if (items.length === 0) return;
-	await db
+	const inserted = await db
 		.insert(inboxItems)
 		.values(items.map((item) => ({ ...item, body: item.body ?? '', data: item.data ?? {} })))
-		.onConflictDoNothing();
+		.onConflictDoNothing()
+		.returning({ id: inboxItems.id, memberId: inboxItems.memberId, kind: inboxItems.kind });
+	await queueDeliveries(db, inserted);
 }
 
 export function listInbox(db: Queryable, memberId: string, limit = 50): Promise<InboxItem[]> {

@@ -3,11 +3,28 @@
 // `UPDATE … SET done_at = now() WHERE done_at IS NULL AND due_at <= now() RETURNING …`), so that
 // several app instances ticking at once still do each piece of work exactly once.
 import type { Database } from '$lib/server/db';
+import { runMomentsDueWork } from '$lib/server/moments/scheduled';
+import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
 
 export type DueWork = {
 	name: string;
 	run: (db: Database, now: Date) => Promise<unknown>;
 };
 
+/** Runs `work` at most once per `ms` on this instance (other instances may run it too: it is idempotent). */
+export function atMostEvery(ms: number, work: DueWork['run']): DueWork['run'] {
+	let last = -Infinity;
+	return async (db, now) => {
+		if (now.getTime() - last < ms) return;
+		last = now.getTime();
+		return work(db, now);
+	};
+}
+
 // One line per capability; the scheduler runs them in this order on every tick.
-export const dueWork: DueWork[] = [];
+export const dueWork: DueWork[] = [
+	// Calendar moments change by the day: scanning every ten minutes is plenty.
+	{ name: 'moments', run: atMostEvery(10 * 60_000, runMomentsDueWork) },
+	// Last, so the notifications that the work above posted go out on the same tick.
+	{ name: 'notifications', run: runNotificationDueWork }
+];

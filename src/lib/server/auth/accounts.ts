@@ -6,6 +6,7 @@ import { config } from '../config';
 import type { Database } from '../db';
 import { users, type User } from '../db/schema';
 import { getHouse } from '../house';
+import { postMoments } from '../moments/post';
 import { sendMail } from '../mail/outbox';
 import { passwordChangedMessage, resetPasswordMessage, verifyEmailMessage } from '../mail/templates';
 import { consumeAll, LIMITS, retryMessage } from '../rate-limit';
@@ -108,6 +109,14 @@ export async function signUp(
 		};
 	}
 	await sendVerificationEmail(db, user);
+	await postMoments(db, 'welcome', [
+		{
+			memberId: user.id,
+			vars: { name: user.displayName.split(/\s+/)[0], house: (await getHouse(db)).name },
+			link: '/me/card',
+			dedupeKey: `welcome:${user.id}`
+		}
+	]);
 	return { ok: true, value: await startSession(db, user, userAgent) };
 }
 

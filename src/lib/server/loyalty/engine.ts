@@ -18,6 +18,8 @@ import {
 	type MemberTier
 } from '../db/schema';
 import { addInboxItems, type NewInboxItem } from '../inbox';
+import { renderMoment, type MomentWording } from '../moments/catalogue';
+import { loadMomentWordings } from '../moments/post';
 import { ADJUSTMENT_KIND, award, dayKey, DEFAULT_RULES, type EarningRule } from './earning';
 import type { Ladder, LadderTier } from './ladder';
 import {
@@ -664,10 +666,13 @@ export async function saveTierStates(
 			: null,
 		ups.length ? loadLadder(tx) : []
 	]);
-	await addInboxItems(
-		tx,
-		ups.flatMap((v) => tierUpMoment(ladder, v.row.memberId, changes.get(v.row.memberId)!) ?? [])
-	);
+	if (ups.length) {
+		const wording = (await loadMomentWordings(tx)).get('tier_up');
+		await addInboxItems(
+			tx,
+			ups.flatMap((v) => tierUpMoment(ladder, v.row.memberId, changes.get(v.row.memberId)!, wording) ?? [])
+		);
+	}
 	return changes;
 }
 
@@ -682,16 +687,26 @@ export async function saveTierState(
 }
 
 /** "You reached Insider": an inbox item, and a celebration the next time the fan opens the app. */
-function tierUpMoment(ladder: LadderRow[], memberId: string, change: TierChange): NewInboxItem | null {
+function tierUpMoment(
+	ladder: LadderRow[],
+	memberId: string,
+	change: TierChange,
+	wording: MomentWording | undefined
+): NewInboxItem | null {
 	const tier = ladder.find((t) => t.rank === change.toRank);
 	if (!tier) return null;
 	const before = ladder.find((t) => t.rank === change.fromRank);
 	const unlocked = tier.benefits.filter((b) => !before?.benefits.includes(b));
+	const text = renderMoment(
+		'tier_up',
+		{ tier: tier.name, unlocked: unlocked.length ? unlocked.join('; ') : `everything ${tier.name} offers` },
+		wording
+	);
+	if (!text) return null;
 	return {
 		memberId,
 		kind: 'tier_up',
-		title: `You reached ${tier.name}!`,
-		body: unlocked.length ? `Now unlocked: ${unlocked.join('; ')}.` : `Welcome to ${tier.name}.`,
+		...text,
 		link: '/me',
 		data: { rank: tier.rank, name: tier.name, colour: tier.colour, unlocked },
 		dedupeKey: `tier-up:${memberId}:${tier.rank}:${change.at.toISOString()}`

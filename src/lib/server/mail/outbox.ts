@@ -13,6 +13,7 @@ export interface OutgoingMail {
 	text: string;
 	html: string;
 	kind: string;
+	headers?: Record<string, string>;
 }
 
 let transporter: Transporter | undefined;
@@ -37,7 +38,8 @@ export async function deliver(db: Queryable, message: MailMessage): Promise<void
 			to: message.to,
 			subject: message.subject,
 			text: message.text,
-			html: message.html
+			html: message.html,
+			headers: message.headers ?? undefined
 		});
 		await db
 			.update(mailOutbox)

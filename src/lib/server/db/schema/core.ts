@@ -35,6 +35,9 @@ export const users = pgTable(
 		consentAnalytics: boolean('consent_analytics').notNull().default(false),
 		consentMarketing: boolean('consent_marketing').notNull().default(false),
 		consentUpdatedAt: timestamp('consent_updated_at', { withTimezone: true }),
+		/** Optional, for the birthday moment: month and day only, never the year. */
+		birthdayMonth: integer('birthday_month'),
+		birthdayDay: integer('birthday_day'),
 		...timestamps
 	},
 	(t) => [uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`)]
@@ -90,6 +93,8 @@ export const mailOutbox = pgTable(
 		text: text('text').notNull(),
 		html: text('html').notNull(),
 		kind: text('kind').notNull(),
+		/** Extra headers, e.g. List-Unsubscribe on notification emails. */
+		headers: jsonb('headers').$type<Record<string, string>>(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		sentAt: timestamp('sent_at', { withTimezone: true }),
 		attempts: integer('attempts').notNull().default(0),

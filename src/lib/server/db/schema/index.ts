@@ -6,3 +6,4 @@ export * from './drops';
 export * from './tickets';
 export * from './polls';
 export * from './privacy';
+export * from './notifications';

@@ -1,0 +1,121 @@
+import { fail } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { requireUser } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { users } from '$lib/server/db/schema';
+import { parseForm } from '$lib/server/forms';
+import { loadRecipients } from '$lib/server/notifications/deliveries';
+import { CHANNELS, NOTIFICATION_KINDS, preferenceKey, wants } from '$lib/server/notifications/kinds';
+import {
+	listSubscriptions,
+	parseSubscription,
+	removeSubscription,
+	saveSubscription,
+	vapidKeys
+} from '$lib/server/notifications/push';
+import { setPreference } from '$lib/server/notifications/unsubscribe';
+import { birthdayProblem } from '$lib/birthday';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const db = getDb();
+	const [recipients, devices, keys, [birthday]] = await Promise.all([
+		loadRecipients(db, [user.id]),
+		listSubscriptions(db, user.id),
+		vapidKeys(db),
+		db.select({ month: users.birthdayMonth, day: users.birthdayDay }).from(users).where(eq(users.id, user.id))
+	]);
+	const recipient = recipients.get(user.id)!;
+	return {
+		kinds: NOTIFICATION_KINDS.map((k) => ({
+			kind: k.kind,
+			label: k.label,
+			description: k.description,
+			marketing: k.marketing,
+			email: wants(recipient, k.kind, 'email'),
+			push: wants(recipient, k.kind, 'push')
+		})),
+		emailVerified: recipient.emailVerified,
+		consentMarketing: recipient.consentMarketing,
+		devices: devices.map((d) => ({
+			id: d.id,
+			endpoint: d.endpoint,
+			device: d.device || 'A browser',
+			since: d.createdAt.toISOString()
+		})),
+		vapidPublicKey: keys.publicKey,
+		birthday
+	};
+};
+
+const birthdaySchema = z
+	.object({
+		month: z.string().trim().optional(),
+		day: z.string().trim().optional()
+	})
+	.transform((v, ctx) => {
+		const month = v.month ? Number(v.month) : null;
+		const day = v.day ? Number(v.day) : null;
+		const problem = birthdayProblem(month, day);
+		if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+		return { month, day };
+	});
+
+export const actions: Actions = {
+	preferences: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const db = getDb();
+		// Every box is on the page, so a missing one is a box switched off.
+		await db.transaction(async (tx) => {
+			for (const { kind } of NOTIFICATION_KINDS) {
+				for (const channel of CHANNELS) {
+					await setPreference(tx, user.id, kind, channel, form.get(preferenceKey(kind, channel)) === 'on');
+				}
+			}
+		});
+		return { action: 'preferences', saved: true };
+	},
+	birthday: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const parsed = parseForm(birthdaySchema, form);
+		if (!parsed.ok)
+			return fail(400, {
+				action: 'birthday',
+				errors: parsed.errors,
+				values: { month: String(form.get('month') ?? ''), day: String(form.get('day') ?? '') }
+			});
+		await getDb()
+			.update(users)
+			.set({ birthdayMonth: parsed.data.month, birthdayDay: parsed.data.day, updatedAt: new Date() })
+			.where(eq(users.id, user.id));
+		return { action: 'birthday', saved: true };
+	},
+	subscribe: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		let raw: unknown;
+		try {
+			raw = JSON.parse(String(form.get('subscription') ?? ''));
+		} catch {
+			raw = null;
+		}
+		const subscription = parseSubscription(raw);
+		if (!subscription)
+			return fail(400, {
+				action: 'subscribe',
+				errors: { form: 'This browser sent a subscription we cannot use.' }
+			});
+		await saveSubscription(getDb(), user.id, subscription, String(form.get('device') ?? ''));
+		return { action: 'subscribe', saved: true };
+	},
+	removeDevice: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		await removeSubscription(getDb(), user.id, String(form.get('endpoint') ?? ''));
+		return { action: 'removeDevice', saved: true };
+	}
+};
