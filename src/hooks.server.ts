@@ -13,15 +13,25 @@ import {
 import { crossSiteFormBlocked } from '$lib/server/csrf';
 import { log } from '$lib/server/log';
 import { recordDailyVisit } from '$lib/server/loyalty/visit';
-import { startScheduler, stopScheduler } from '$lib/server/scheduler';
+import { startJobs, type JobRunner } from '$lib/server/jobs';
+import { dueWork } from '$lib/server/scheduled-work';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
+	let jobs: JobRunner | undefined;
 	try {
 		const handle = await startDatabase();
 		if (config.demo) await seedDemo(handle.db);
 		else await seedEssentials(handle.db);
-		log.info('encore ready', { database: handle.label, demo: config.demo });
+		// Scheduled work (src/lib/server/scheduled-work.ts) as jobs in Postgres; SCHEDULER_MS=0 turns it off.
+		if (config.schedulerMs > 0) {
+			jobs = await startJobs(handle.db, dueWork, {
+				driver: handle.driver,
+				tickMs: config.schedulerMs,
+				databaseUrl: config.databaseUrl
+			});
+		}
+		log.info('encore ready', { database: handle.label, demo: config.demo, jobs: !!jobs });
 	} catch (err) {
 		// One clear line instead of a stack trace: the usual cause is a wrong DATABASE_URL.
 		const reason =
@@ -29,10 +39,9 @@ export const init: ServerInit = async () => {
 		console.error(`Encore cannot start: ${reason}`);
 		process.exit(1);
 	}
-	startScheduler(getDb, config.schedulerMs);
 	process.once('sveltekit:shutdown', () => {
-		stopScheduler();
-		void stopDatabase();
+		// Running jobs finish (or are handed back to the queue) before the database closes.
+		void (jobs ? jobs.stop().catch(() => undefined) : Promise.resolve()).then(() => stopDatabase());
 	});
 };
 

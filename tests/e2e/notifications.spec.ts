@@ -118,9 +118,10 @@ test('staff reword a moment, with placeholders checked, and can go back to the b
 	).toContainText('2 years with');
 });
 
-test('fans cannot open or post to the moments editor', async ({ page, request }) => {
+test('fans cannot open the moments editor or the jobs, nor post to the editor', async ({ page, request }) => {
 	await signIn(page, DEMO_FANS.ines, DEMO_PASSWORD);
 	expect((await page.goto('/staff/moments'))?.status()).toBe(403);
+	expect((await page.goto('/staff/jobs'))?.status()).toBe(403);
 	const session = (await page.context().cookies()).find((c) => c.name === 'encore_session')!;
 	const res = await request.post('/staff/moments?/save', {
 		headers: {
@@ -132,4 +133,22 @@ test('fans cannot open or post to the moments editor', async ({ page, request })
 		maxRedirects: 0
 	});
 	expect(res.status()).toBe(403);
+});
+
+test('staff see the scheduled jobs running', async ({ page }) => {
+	await signIn(page, DEMO_STAFF, DEMO_PASSWORD);
+	await page.goto('/staff/jobs');
+	await expect(page.getByRole('heading', { name: 'Scheduled jobs' })).toBeVisible();
+	// The test server queues work every second: the notification dispatcher has run by now.
+	await expect
+		.poll(
+			async () => {
+				await page.reload();
+				const row = page.getByRole('row', { name: /^notifications/ });
+				return Number((await row.getByRole('cell').nth(3).innerText()).replace(/\D/g, ''));
+			},
+			{ timeout: 20_000 }
+		)
+		.toBeGreaterThan(0);
+	await expectAccessible(page);
 });
