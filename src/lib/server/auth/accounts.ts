@@ -6,6 +6,7 @@ import { config } from '../config';
 import type { Database } from '../db';
 import { users, type User } from '../db/schema';
 import { getHouse } from '../house';
+import { recordSignUpConsents } from '../privacy/consents';
 import { sendMail } from '../mail/outbox';
 import { passwordChangedMessage, resetPasswordMessage, verifyEmailMessage } from '../mail/templates';
 import { consumeAll, LIMITS, retryMessage } from '../rate-limit';
@@ -107,6 +108,10 @@ export async function signUp(
 			errors: { email: 'An account with this email already exists. Sign in, or reset your password.' }
 		};
 	}
+	await recordSignUpConsents(db, user.id, {
+		analytics: user.consentAnalytics,
+		marketing: user.consentMarketing
+	});
 	await sendVerificationEmail(db, user);
 	return { ok: true, value: await startSession(db, user, userAgent) };
 }
