@@ -40,7 +40,10 @@ export const config = {
 	/** Multiplies every rate limit (raise it for load tests, never in production). */
 	rateLimitFactor: Math.max(1, int(env.RATE_LIMIT_FACTOR, 1)),
 	/** How often due work (scheduled drops, presale windows, draws) is checked; 0 turns it off. */
-	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000))
+	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000)),
+	/** Fan accounts inactive this many days are deleted (after a warning); 0 or empty: never. */
+	retentionInactiveDays: Math.max(0, int(env.RETENTION_INACTIVE_DAYS, 0)),
+	retentionWarningDays: Math.max(0, int(env.RETENTION_WARNING_DAYS, 30))
 } as const;
 
 export type Config = typeof config;

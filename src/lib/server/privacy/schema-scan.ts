@@ -43,7 +43,7 @@ let cached: ScannedTable[] | undefined;
 
 /** Every table of the app's schema, in a stable order. */
 export function schemaTables(): ScannedTable[] {
-	cached ??= Object.values(schema)
+	cached ??= (Object.values(schema) as unknown[])
 		.filter((value): value is PgTable => is(value, PgTable))
 		.map(scanTable)
 		.sort((a, b) => a.name.localeCompare(b.name));
