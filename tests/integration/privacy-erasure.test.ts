@@ -1,7 +1,7 @@
 // A member with a full history: the export holds every table's rows for them, and after deletion
 // nothing personal of theirs is left anywhere in the database (every text and JSON column searched).
 import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { audit } from '$lib/server/audit';
 import { requestPasswordReset, signIn, signUp } from '$lib/server/auth/accounts';
 import { hashPassword } from '$lib/server/auth/password';

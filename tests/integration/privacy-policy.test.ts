@@ -14,9 +14,10 @@ describe('personal data policy against the Drizzle schema', () => {
 	it('classifies every table of the schema, and only tables that exist', () => {
 		const names = tables.map((t) => t.name);
 		const unclassified = names.filter((name) => !(name in personalDataPolicy));
-		expect(unclassified, 'add these tables to personalDataPolicy in src/lib/server/privacy/policy.ts').toEqual(
-			[]
-		);
+		expect(
+			unclassified,
+			'add these tables to personalDataPolicy in src/lib/server/privacy/policy.ts'
+		).toEqual([]);
 		const stale = Object.keys(personalDataPolicy).filter((name) => !names.includes(name));
 		expect(stale, 'these policy entries name no table').toEqual([]);
 	});
@@ -76,7 +77,9 @@ forEachDriver('personal data policy against the database', (t) => {
 		expect(rows.length).toBeGreaterThan(5);
 		for (const { table_name, column_name } of rows) {
 			const policy = personalDataPolicy[table_name];
-			expect(isPersonal(policy) && policy.memberColumns, `${table_name}.${column_name}`).toContain(column_name);
+			expect(isPersonal(policy) && policy.memberColumns, `${table_name}.${column_name}`).toContain(
+				column_name
+			);
 		}
 	});
 });

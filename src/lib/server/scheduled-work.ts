@@ -11,6 +11,4 @@ export type DueWork = {
 };
 
 // One line per capability; the scheduler runs them in this order on every tick.
-export const dueWork: DueWork[] = [
-	{ name: 'privacy retention', run: runRetentionDueWork }
-];
+export const dueWork: DueWork[] = [{ name: 'privacy retention', run: runRetentionDueWork }];

@@ -10,12 +10,6 @@ export interface Consents {
 	marketing: boolean;
 }
 
-/** Plain words, shown at sign-up and on /account/privacy. */
-export const CONSENT_WORDING = {
-	marketing: 'Email me about new music, shows and offers.',
-	analytics: 'Use my activity, without my name, to improve the portal.'
-} as const;
-
 /** Only these members may get marketing email (news, offers); service email does not ask. */
 export function mayEmailMarketing(user: Pick<User, 'consentMarketing'>): boolean {
 	return user.consentMarketing;

@@ -94,7 +94,11 @@ export async function deleteAccount(
 		try {
 			await hook.run(db, subject, { reason, now });
 		} catch (err) {
-			log.error('account deletion stopped by a hook', { hook: hook.name, member: memberId, error: String(err) });
+			log.error('account deletion stopped by a hook', {
+				hook: hook.name,
+				member: memberId,
+				error: String(err)
+			});
 			const detail = err instanceof DeletionBlockedError ? ` ${err.message}` : ' Please try again later.';
 			return {
 				ok: false,
@@ -116,7 +120,11 @@ export async function deleteAccount(
 	const erased = await db.transaction(async (tx) => {
 		if (user.role === 'admin' && (await otherAdmins(tx, memberId, true)) === 0) return null;
 		// The row lock also stops a second deletion of the same account running alongside this one.
-		const [locked] = await tx.select({ id: users.id }).from(users).where(eq(users.id, memberId)).for('update');
+		const [locked] = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(eq(users.id, memberId))
+			.for('update');
 		if (!locked || (await isErased(tx, memberId))) return undefined;
 		const touched = await eraseMemberData(tx, {
 			memberId,

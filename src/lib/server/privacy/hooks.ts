@@ -15,7 +15,11 @@ export interface BeforeDeletionHook {
 	name: string;
 	/** Finishes the sentence "We could not …", e.g. "cancel your paid membership". */
 	failureMessage: string;
-	run: (db: Database, member: DeletionSubject, context: { reason: 'member' | 'retention'; now: Date }) => Promise<void>;
+	run: (
+		db: Database,
+		member: DeletionSubject,
+		context: { reason: 'member' | 'retention'; now: Date }
+	) => Promise<void>;
 }
 
 // One line per feature, run in this order (e.g. patronage: cancel the Stripe subscription).

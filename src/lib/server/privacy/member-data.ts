@@ -83,7 +83,10 @@ export async function eraseMemberData(tx: Queryable, member: MemberRef): Promise
 		const entry = byName.get(scan.name)!;
 		const where = memberRows(entry, member);
 		if (entry.policy.erase === 'delete') {
-			const deleted = await tx.delete(scan.table).where(where).returning({ one: sql`1` });
+			const deleted = await tx
+				.delete(scan.table)
+				.where(where)
+				.returning({ one: sql`1` });
 			touched[scan.name] = deleted.length;
 			continue;
 		}
@@ -110,7 +113,11 @@ async function anonymiseRows(
 	}
 	let count = 0;
 	if (Object.keys(set).length > 0) {
-		const updated = await tx.update(scan.table).set(set).where(where).returning({ one: sql`1` });
+		const updated = await tx
+			.update(scan.table)
+			.set(set)
+			.where(where)
+			.returning({ one: sql`1` });
 		count = updated.length;
 	}
 	if (scrubbed.length > 0) {

@@ -7,7 +7,11 @@ interface Message {
 	html: string;
 }
 
-export function accountDeletedMessage(houseName: string, name: string, reason: 'member' | 'retention'): Message {
+export function accountDeletedMessage(
+	houseName: string,
+	name: string,
+	reason: 'member' | 'retention'
+): Message {
 	const heading = 'Your account has been deleted';
 	const lines = [
 		`Hi ${name},`,

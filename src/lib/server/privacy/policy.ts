@@ -90,13 +90,15 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 	rate_limits: {
 		personal: true,
 		memberColumns: [],
-		// Keys end in ":<email>" (login:account:…, reset:account:…); compared exactly, not with LIKE.
+		// Keys end in ":<email>" (login:account:…) or ":<member id>" (export:account:…); compared
+		// exactly, not with LIKE, whose wildcards are common in addresses.
 		alsoMatch: (t, m) => {
-			const suffix = `:${m.email.toLowerCase()}`;
-			return sql`right(${t}."key", length(${suffix})) = ${suffix}`;
+			const email = `:${m.email.toLowerCase()}`;
+			const id = `:${m.memberId}`;
+			return sql`(right(${t}."key", length(${email})) = ${email} or right(${t}."key", length(${id})) = ${id})`;
 		},
 		erase: 'delete',
-		why: 'Per-account counters are keyed by the email address.'
+		why: 'Per-account counters are keyed by the email address or the member id.'
 	},
 	mail_outbox: {
 		personal: true,

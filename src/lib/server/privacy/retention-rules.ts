@@ -32,7 +32,10 @@ export function warnIfInactiveSince(now: Date, settings: RetentionSettings): Dat
  */
 export function removalDue(lastActiveAt: Date, warnedAt: Date, settings: RetentionSettings): Date {
 	return new Date(
-		Math.max(lastActiveAt.getTime() + settings.inactiveDays * DAY, warnedAt.getTime() + warningDays(settings) * DAY)
+		Math.max(
+			lastActiveAt.getTime() + settings.inactiveDays * DAY,
+			warnedAt.getTime() + warningDays(settings) * DAY
+		)
 	);
 }
 

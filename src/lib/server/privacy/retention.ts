@@ -161,7 +161,10 @@ export async function runRetentionDueWork(db: Database, now: Date): Promise<Rete
 			target: privacyRuns.name,
 			set: { lastRunAt: now },
 			// A run stamped in the future (the clock moved back) does not block the next one.
-			setWhere: or(lte(privacyRuns.lastRunAt, since), sql`${privacyRuns.lastRunAt} > ${now.toISOString()}::timestamptz`)
+			setWhere: or(
+				lte(privacyRuns.lastRunAt, since),
+				sql`${privacyRuns.lastRunAt} > ${now.toISOString()}::timestamptz`
+			)
 		})
 		.returning({ name: privacyRuns.name });
 	if (!claimed) return null;

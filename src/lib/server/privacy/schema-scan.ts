@@ -23,7 +23,8 @@ const MEMBER_COLUMN_NAME = /(^|_)(user|member|actor|voter|invitee|inviter|fan)_i
 export function scanTable(table: PgTable): ScannedTable {
 	const config = getTableConfig(table);
 	const columns = new Map<string, { key: string; column: PgColumn }>();
-	for (const [key, column] of Object.entries(getTableColumns(table))) columns.set(column.name, { key, column });
+	for (const [key, column] of Object.entries(getTableColumns(table)))
+		columns.set(column.name, { key, column });
 	const member = new Set<string>();
 	const references = new Set<string>();
 	for (const fk of config.foreignKeys) {
@@ -36,7 +37,13 @@ export function scanTable(table: PgTable): ScannedTable {
 		if (column.getSQLType() === 'uuid' && MEMBER_COLUMN_NAME.test(name)) member.add(name);
 	}
 	if (table === users) member.add('id');
-	return { name: config.name, table, columns, memberColumns: [...member].sort(), references: [...references] };
+	return {
+		name: config.name,
+		table,
+		columns,
+		memberColumns: [...member].sort(),
+		references: [...references]
+	};
 }
 
 let cached: ScannedTable[] | undefined;

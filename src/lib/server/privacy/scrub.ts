@@ -11,7 +11,11 @@ function escapeRegExp(s: string): string {
 export function scrubText(text: string, member: Pick<MemberRef, 'email' | 'displayName'>): string {
 	let out = text.replace(new RegExp(escapeRegExp(member.email), 'gi'), ERASED);
 	const name = member.displayName.trim();
-	if (name) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'giu'), ERASED);
+	if (name)
+		out = out.replace(
+			new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'giu'),
+			ERASED
+		);
 	return out;
 }
 
