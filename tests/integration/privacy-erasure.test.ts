@@ -13,6 +13,8 @@ import { seedEssentials } from '$lib/server/demo/seed';
 import { addInboxItem } from '$lib/server/inbox';
 import { adjustPoints } from '$lib/server/loyalty/adjust';
 import { recordEngagement } from '$lib/server/loyalty/engine';
+import { createApiKey } from '$lib/server/partners/api-keys';
+import { ingestBatch, parseIngestBody } from '$lib/server/partners/ingest';
 import { updateConsents } from '$lib/server/privacy/consents';
 import { deleteAccount, requestAccountDeletion } from '$lib/server/privacy/delete-account';
 import { beforeAccountDeletion, DeletionBlockedError } from '$lib/server/privacy/hooks';
@@ -259,6 +261,37 @@ forEachDriver('privacy: export and erasure', (t) => {
 		expect(report.purgedConfirmations).toBeGreaterThanOrEqual(1);
 		expect(await whereFound(t.db, email)).toEqual([]);
 		expect(await whereFound(t.db, displayName)).toEqual([]);
+
+		// A partner system that kept the old id or address can no longer credit the account.
+		const { apiKey } = await createApiKey(t.db, {
+			name: unique('Box office'),
+			scopes: ['venue_checkin'],
+			createdBy: null
+		});
+		const parsed = parseIngestBody(
+			JSON.stringify({
+				items: [
+					{
+						idempotencyKey: unique('by-id'),
+						member: { id: member.id },
+						kind: 'venue_checkin',
+						object: 'event:9',
+						occurredAt: new Date().toISOString()
+					},
+					{
+						idempotencyKey: unique('by-email'),
+						member: { email },
+						kind: 'venue_checkin',
+						object: 'event:9',
+						occurredAt: new Date().toISOString()
+					}
+				]
+			})
+		);
+		if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+		const ingested = await ingestBatch(t.db, apiKey, parsed.items);
+		expect(ingested.results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(await ledgerTotal(t.db, member.id)).toBe(totalBefore);
 
 		// Signed out everywhere, and the old credentials fail with the usual words (last: the attempt
 		// itself counts against the address's rate limit, as anyone's attempt with any address would).

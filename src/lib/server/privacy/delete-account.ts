@@ -20,9 +20,9 @@ export const CONFIRM_PHRASE = 'delete my account';
 export const deleteAccountSchema = z.object({
 	password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(256),
 	phrase: z
-		.string({ error: `Type "${CONFIRM_PHRASE}" to confirm.` })
+		.string({ error: `Type “${CONFIRM_PHRASE}” to confirm.` })
 		.transform((v) => v.trim().toLowerCase().replace(/\s+/g, ' '))
-		.refine((v) => v === CONFIRM_PHRASE, `Type "${CONFIRM_PHRASE}" exactly, to confirm.`)
+		.refine((v) => v === CONFIRM_PHRASE, `Type “${CONFIRM_PHRASE}” exactly, to confirm.`)
 });
 
 export type DeletionReason = 'member' | 'retention';

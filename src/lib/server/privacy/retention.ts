@@ -1,7 +1,7 @@
 // Retention due work: warns fans inactive for a long time, removes them (through the one
 // deletion path) if they stay away, and erases delivered account-deletion confirmations from the
 // outbox. Every step claims its rows atomically, so several instances do each thing once.
-import { and, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database } from '../db';
 import { mailOutbox, privacyRuns, retentionNotices } from '../db/schema';
@@ -20,7 +20,6 @@ import {
 } from './retention-rules';
 
 const HOUR = 60 * 60 * 1000;
-export const ERASED_ADDRESS = 'erased@invalid';
 
 export function configuredRetention(): RetentionSettings {
 	return { inactiveDays: config.retentionInactiveDays, warningDays: config.retentionWarningDays };
@@ -56,15 +55,13 @@ export interface RetentionReport {
 	removed: string[];
 }
 
-/** Delivered (or week-old) deletion confirmations lose their address and body. */
+/** Deletion confirmations leave the outbox once delivered (or after a week undelivered). */
 async function purgeConfirmations(db: Database, now: Date): Promise<number> {
 	const rows = await db
-		.update(mailOutbox)
-		.set({ to: ERASED_ADDRESS, subject: '(erased after delivery)', text: '', html: '' })
+		.delete(mailOutbox)
 		.where(
 			and(
 				eq(mailOutbox.kind, 'account_deleted'),
-				ne(mailOutbox.to, ERASED_ADDRESS),
 				or(isNotNull(mailOutbox.sentAt), lte(mailOutbox.createdAt, confirmationPurgeBefore(now)))
 			)
 		)
