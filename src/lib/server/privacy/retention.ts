@@ -69,6 +69,14 @@ async function purgeConfirmations(db: Database, now: Date): Promise<number> {
 	return rows.length;
 }
 
+/** Not being removed, or the instance that claimed it an hour ago died before finishing. */
+function unclaimed(now: Date) {
+	return or(
+		isNull(retentionNotices.removingAt),
+		lte(retentionNotices.removingAt, new Date(now.getTime() - HOUR))
+	);
+}
+
 /** The retention pass itself, with an explicit clock and settings (tests call it directly). */
 export async function runRetention(
 	db: Database,
@@ -125,13 +133,13 @@ export async function runRetention(
 	const due = await db
 		.select({ memberId: retentionNotices.memberId })
 		.from(retentionNotices)
-		.where(and(lte(retentionNotices.removalDueAt, now), isNull(retentionNotices.removingAt)))
+		.where(and(lte(retentionNotices.removalDueAt, now), unclaimed(now)))
 		.limit(100);
 	for (const { memberId } of due) {
 		const [claimed] = await db
 			.update(retentionNotices)
 			.set({ removingAt: now })
-			.where(and(eq(retentionNotices.memberId, memberId), isNull(retentionNotices.removingAt)))
+			.where(and(eq(retentionNotices.memberId, memberId), unclaimed(now)))
 			.returning({ id: retentionNotices.memberId });
 		if (!claimed) continue;
 		const outcome = await deleteAccount(db, memberId, 'retention', now);
