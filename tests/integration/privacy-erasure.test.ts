@@ -15,6 +15,7 @@ import { adjustPoints } from '$lib/server/loyalty/adjust';
 import { recordEngagement } from '$lib/server/loyalty/engine';
 import { createApiKey } from '$lib/server/partners/api-keys';
 import { ingestBatch, parseIngestBody } from '$lib/server/partners/ingest';
+import { EXPORT_LIMIT, exportForDownload } from '$lib/server/privacy/account-page';
 import { updateConsents } from '$lib/server/privacy/consents';
 import { deleteAccount, requestAccountDeletion } from '$lib/server/privacy/delete-account';
 import { beforeAccountDeletion, DeletionBlockedError } from '$lib/server/privacy/hooks';
@@ -298,6 +299,24 @@ forEachDriver('privacy: export and erasure', (t) => {
 		expect((await validateSessionToken(t.db, token)).user).toBeNull();
 		const again = await signIn(t.db, { email, password: PASSWORD }, uniqueIp(), null);
 		expect(again).toMatchObject({ ok: false, errors: { form: 'Email or password is wrong.' } });
+	});
+
+	it('serves the download as JSON, audits each export and limits them per member', async () => {
+		await seedEssentials(t.db);
+		const { member, email } = await fanWithHistory(t.db);
+		const now = new Date();
+		const first = await exportForDownload(t.db, member.id, now);
+		if (!first.ok) throw new Error('export refused');
+		expect(first.filename).toBe(`my-data-${now.toISOString().slice(0, 10)}.json`);
+		expect(JSON.parse(first.body).member.email).toBe(email);
+		for (let i = 1; i < EXPORT_LIMIT.max; i++)
+			expect((await exportForDownload(t.db, member.id, now)).ok).toBe(true);
+		expect(await exportForDownload(t.db, member.id, now)).toMatchObject({ ok: false });
+		const audits = await t.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.actorId, member.id), eq(auditLog.action, 'privacy.exported')));
+		expect(audits).toHaveLength(EXPORT_LIMIT.max);
 	});
 
 	it('erases nothing when a before-deletion hook fails, and says why', async () => {
