@@ -140,8 +140,8 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			'idempotency_key',
 			'payload_hash',
 			'capped_reason',
-			// Staff write the reason of an adjustment; the ledger cannot be rewritten, so staff are
-			// told on the adjust page not to put names in it.
+			// Staff write the reason of an adjustment. The ledger cannot be rewritten, so a name typed
+			// into it would stay: reasons should describe the deed, not the person.
 			'note',
 			'actor_id'
 		)
