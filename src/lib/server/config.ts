@@ -47,7 +47,10 @@ export const config = {
 	/** Tests point push subscriptions at a local http server; real ones are always https. */
 	pushAllowHttp: flag(env.PUSH_ALLOW_HTTP, !production),
 	/** How often due work (scheduled drops, presale windows, draws) is checked; 0 turns it off. */
-	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000))
+	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000)),
+	/** Fan accounts inactive this many days are deleted (after a warning); 0 or empty: never. */
+	retentionInactiveDays: Math.max(0, int(env.RETENTION_INACTIVE_DAYS, 0)),
+	retentionWarningDays: Math.max(0, int(env.RETENTION_WARNING_DAYS, 30))
 } as const;
 
 export type Config = typeof config;

@@ -10,11 +10,8 @@ import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
-	const user = requireUser(event);
-	return {
-		consents: { analytics: user.consentAnalytics, marketing: user.consentMarketing },
-		saved: event.url.searchParams.get('saved')
-	};
+	requireUser(event);
+	return { saved: event.url.searchParams.get('saved') };
 };
 
 const profileSchema = z.object({
@@ -40,20 +37,6 @@ export const actions: Actions = {
 			.set({ displayName: parsed.data.displayName, updatedAt: new Date() })
 			.where(eq(users.id, user.id));
 		return { action: 'profile', saved: true, errors: {} as Record<string, string> };
-	},
-	consents: async (event) => {
-		const user = requireUser(event);
-		const form = await event.request.formData();
-		await getDb()
-			.update(users)
-			.set({
-				consentAnalytics: form.get('consentAnalytics') === 'on',
-				consentMarketing: form.get('consentMarketing') === 'on',
-				consentUpdatedAt: new Date(),
-				updatedAt: new Date()
-			})
-			.where(eq(users.id, user.id));
-		return { action: 'consents', saved: true, errors: {} as Record<string, string> };
 	},
 	password: async (event) => {
 		const user = requireUser(event);

@@ -7,6 +7,7 @@ import type { Database } from '../db';
 import { users, type User } from '../db/schema';
 import { getHouse } from '../house';
 import { postMoments } from '../moments/post';
+import { recordSignUpConsents } from '../privacy/consents';
 import { sendMail } from '../mail/outbox';
 import { passwordChangedMessage, resetPasswordMessage, verifyEmailMessage } from '../mail/templates';
 import { consumeAll, LIMITS, retryMessage } from '../rate-limit';
@@ -108,6 +109,10 @@ export async function signUp(
 			errors: { email: 'An account with this email already exists. Sign in, or reset your password.' }
 		};
 	}
+	await recordSignUpConsents(db, user.id, {
+		analytics: user.consentAnalytics,
+		marketing: user.consentMarketing
+	});
 	await sendVerificationEmail(db, user);
 	await postMoments(db, 'welcome', [
 		{

@@ -7,7 +7,7 @@ interface Message {
 	html: string;
 }
 
-function layout(
+export function layout(
 	houseName: string,
 	heading: string,
 	paragraphs: string[],

@@ -9,6 +9,7 @@ import { dayKey } from '../loyalty/earning';
 import { recordEngagement } from '../loyalty/engine';
 import { getStanding } from '../loyalty/standing';
 import { formatDay, formatPoints } from '../../format';
+import { notErased } from '../privacy/tombstones';
 import { yearsText } from './catalogue';
 import { postMoments, type MomentInput } from './post';
 
@@ -79,7 +80,7 @@ export async function postAnniversaries(db: Database, now: Date): Promise<number
 	const rows = rowsOf<{ id: string; display_name: string; joined: number }>(
 		await db.execute(sql`
 			select id, display_name, extract(year from created_at at time zone ${tz})::int as joined from users
-			where extract(year from created_at at time zone ${tz}) < ${year}
+			where ${notErased(sql`users.id`)} and extract(year from created_at at time zone ${tz}) < ${year}
 				and extract(month from created_at at time zone ${tz}) = ${month}
 				and (extract(day from created_at at time zone ${tz}) = ${day}
 					or (${feb28Common} and extract(month from created_at at time zone ${tz}) = 2

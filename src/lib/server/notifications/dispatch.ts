@@ -17,11 +17,14 @@ import { signUnsubscribe, unsubscribeSecret } from './unsubscribe';
 const STALE_CLAIM_MS = 5 * 60_000;
 
 async function claim(db: Queryable, now: Date, limit: number): Promise<NotificationDelivery[]> {
+	// The database keeps microseconds and a Date milliseconds: anything due within `now`'s
+	// millisecond is due (else a row written in the same millisecond would wait a tick).
+	const due = new Date(now.getTime() + 1);
 	const result = await db.execute(sql`
 		update notification_deliveries set status = 'sending', attempts = attempts + 1, claimed_at = ${now.toISOString()}::timestamptz
 		where id in (
 			select id from notification_deliveries
-			where (status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz)
+			where (status = 'pending' and next_attempt_at < ${due.toISOString()}::timestamptz)
 				or (status = 'sending' and claimed_at < ${new Date(now.getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz)
 			order by id limit ${limit}
 			for update skip locked)

@@ -18,6 +18,7 @@ import {
 	type EngagementInput
 } from '../loyalty/engine';
 import { addMonths, WINDOW_MONTHS } from '../loyalty/tier-state';
+import { notErased } from '../privacy/tombstones';
 
 export const MAX_BATCH_ITEMS = 1000;
 /** A batch of 1,000 items with every field at its maximum length still fits. */
@@ -271,7 +272,8 @@ async function resolveMembers(
 			? db
 					.select({ id: users.id })
 					.from(users)
-					.where(sql`${users.id} in ${jsonList(ids, 'uuid')}`)
+					// An erased account's tombstone keeps its id but is no member any more.
+					.where(sql`${users.id} in ${jsonList(ids, 'uuid')} and ${notErased(users.id)}`)
 			: []
 	]);
 	return { byEmail: new Map(byEmail.map((u) => [u.email, u.id])), ids: new Set(byId.map((u) => u.id)) };

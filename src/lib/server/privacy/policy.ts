@@ -1,0 +1,254 @@
+// The personal data policy: for every table in the schema, whether it holds data about a member,
+// how to find the member's rows, what the export leaves out (secrets) and what erasure does.
+// tests/integration/privacy-policy.test.ts fails when a table or a member column is not classified
+// here, so a feature cannot add a table that the export or the erasure forgets.
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+
+export interface MemberRef {
+	memberId: string;
+	email: string;
+	displayName: string;
+	now: Date;
+}
+
+/** What erasure does to one column of a member's row that is kept. */
+export type ColumnRule =
+	/** Not personal (ids, points, timestamps) or must stay as it is (the append-only ledger). */
+	| 'keep'
+	| 'null'
+	/** Free text or JSON: the member's email and name are cut out of the string values. */
+	| 'scrub'
+	| { set: (member: MemberRef) => unknown };
+
+export interface PersonalTable {
+	personal: true;
+	/** SQL names of the columns holding the member's id; every one the schema has must be listed. */
+	memberColumns: string[];
+	/** Rows that are the member's without an id column (mail by address, rate limits by email). */
+	alsoMatch?: (table: PgTable, member: MemberRef) => SQL;
+	/** `delete`: the rows are purely personal. `keep`: the rows stay and `columns` says what changes. */
+	erase: 'delete' | 'keep';
+	/** For kept rows: a rule for EVERY column, so a new column has to be thought about. */
+	columns?: Record<string, ColumnRule>;
+	/** Columns never exported: password hashes, token and session hashes, emailed links. */
+	secret?: string[];
+	why: string;
+}
+
+export interface ImpersonalTable {
+	personal: false;
+	why: string;
+}
+
+export type TablePolicy = PersonalTable | ImpersonalTable;
+
+const keepAll = (...columns: string[]): Record<string, ColumnRule> =>
+	Object.fromEntries(columns.map((c) => [c, 'keep' as const]));
+
+/** The address an erased account keeps: unique, and never deliverable (.invalid is reserved). */
+export const tombstoneEmail = (memberId: string) => `deleted-${memberId}@invalid`;
+export const TOMBSTONE_NAME = 'Deleted member';
+/** Not an argon2 hash: no password can ever match it. */
+export const UNUSABLE_PASSWORD = '!erased';
+
+/** By SQL table name. Tables added by later features add their entry here. */
+export const personalDataPolicy: Record<string, TablePolicy> = {
+	users: {
+		personal: true,
+		memberColumns: ['id'],
+		erase: 'keep',
+		why: 'The row stays as an anonymised tombstone so the ledger, tier history and insights stay consistent.',
+		secret: ['password_hash'],
+		columns: {
+			...keepAll('id', 'created_at'),
+			email: { set: (m) => tombstoneEmail(m.memberId) },
+			display_name: { set: () => TOMBSTONE_NAME },
+			password_hash: { set: () => UNUSABLE_PASSWORD },
+			role: { set: () => 'fan' },
+			email_verified_at: 'null',
+			consent_analytics: { set: () => false },
+			consent_marketing: { set: () => false },
+			consent_updated_at: { set: (m) => m.now },
+			birthday_month: 'null',
+			birthday_day: 'null',
+			updated_at: { set: (m) => m.now }
+		}
+	},
+	sessions: {
+		personal: true,
+		memberColumns: ['user_id'],
+		erase: 'delete',
+		secret: ['id'],
+		why: 'Deleting them signs the member out everywhere.'
+	},
+	auth_tokens: {
+		personal: true,
+		memberColumns: ['user_id'],
+		erase: 'delete',
+		secret: ['id'],
+		why: 'Emailed one-time links: purely personal.'
+	},
+	rate_limits: {
+		personal: true,
+		memberColumns: [],
+		// Keys end in ":<email>" (login:account:…) or ":<member id>" (export:account:…); compared
+		// exactly, not with LIKE, whose wildcards are common in addresses.
+		alsoMatch: (t, m) => {
+			const email = `:${m.email.toLowerCase()}`;
+			const id = `:${m.memberId}`;
+			return sql`(right(${t}."key", length(${email})) = ${email} or right(${t}."key", length(${id})) = ${id})`;
+		},
+		erase: 'delete',
+		why: 'Per-account counters are keyed by the email address or the member id.'
+	},
+	mail_outbox: {
+		personal: true,
+		memberColumns: [],
+		// The deletion confirmation still waiting for delivery stays until it is sent (retention.ts
+		// scrubs it then); every other message to the member goes.
+		alsoMatch: (t, m) =>
+			sql`lower(${t}."to") = ${m.email.toLowerCase()} and not (${t}."kind" = 'account_deleted' and ${t}."sent_at" is null)`,
+		erase: 'delete',
+		secret: ['text', 'html'],
+		why: 'Messages sent to the member; their bodies hold one-time links, so only the headers are exported.'
+	},
+	audit_log: {
+		personal: true,
+		memberColumns: ['actor_id'],
+		alsoMatch: (t, m) => sql`${t}."subject_type" in ('user', 'member') and ${t}."subject_id" = ${m.memberId}`,
+		erase: 'keep',
+		why: 'The security and staff trail stays (pointing at the tombstone); names and emails are cut out of it.',
+		columns: {
+			...keepAll('id', 'actor_id', 'action', 'subject_type', 'subject_id', 'created_at'),
+			details: 'scrub'
+		}
+	},
+	engagements: {
+		personal: true,
+		memberColumns: ['member_id', 'actor_id'],
+		erase: 'keep',
+		why: 'The append-only ledger: it holds ids, kinds and points, and ledger totals must stay consistent.',
+		columns: keepAll(
+			'id',
+			'member_id',
+			'kind',
+			'object',
+			'points',
+			'occurred_at',
+			'recorded_at',
+			'day',
+			'source',
+			'idempotency_key',
+			'payload_hash',
+			'capped_reason',
+			// Staff write the reason of an adjustment. The ledger cannot be rewritten, so a name typed
+			// into it would stay: reasons should describe the deed, not the person.
+			'note',
+			'actor_id'
+		)
+	},
+	member_tiers: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Tier standing without personal data: insights count it.',
+		columns: keepAll(
+			'member_id',
+			'earned_rank',
+			'reached_at',
+			'held_until',
+			'last_event_at',
+			'paid_rank',
+			'paid_until',
+			'rank',
+			'updated_at'
+		)
+	},
+	tier_changes: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Tier history feeds conversion and churn; it holds ids and ranks only.',
+		columns: keepAll('id', 'member_id', 'from_rank', 'to_rank', 'route', 'at', 'recorded_at')
+	},
+	inbox_items: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'Notifications addressed to the member.'
+	},
+	ladder_versions: {
+		personal: true,
+		memberColumns: ['created_by'],
+		erase: 'keep',
+		why: 'Staff who changed the ladder: the change stays, attributed to the tombstone.',
+		columns: keepAll('id', 'effective_at', 'thresholds', 'created_by', 'created_at')
+	},
+	api_keys: {
+		personal: true,
+		memberColumns: ['created_by'],
+		erase: 'keep',
+		secret: ['key_hash'],
+		why: 'Partner keys a staff member created keep working after they leave.',
+		columns: keepAll(
+			'id',
+			'name',
+			'prefix',
+			'key_hash',
+			'scopes',
+			'created_by',
+			'created_at',
+			'last_used_at',
+			'revoked_at'
+		)
+	},
+	account_deletions: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'The record that this id was erased (no personal data).',
+		columns: keepAll('member_id', 'reason', 'erased_at')
+	},
+	retention_notices: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'Warnings before an inactive account is removed.'
+	},
+	notification_preferences: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'What the member chose to be notified about.'
+	},
+	push_subscriptions: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		secret: ['p256dh', 'auth'],
+		why: 'The member’s devices for Web Push; the keys are the browser’s secrets.'
+	},
+	notification_deliveries: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'When each notification went out by email or push.'
+	},
+	moment_settings: {
+		personal: true,
+		memberColumns: ['updated_by'],
+		erase: 'keep',
+		why: 'Staff wording for moments: it stays, attributed to the tombstone.',
+		columns: keepAll('kind', 'enabled', 'title', 'body', 'updated_by', 'updated_at')
+	},
+	house: { personal: false, why: 'The house itself.' },
+	tiers: { personal: false, why: 'The ladder.' },
+	earning_rules: { personal: false, why: 'Rules, not members.' },
+	server_secrets: { personal: false, why: 'Server keys.' },
+	privacy_runs: { personal: false, why: 'When privacy jobs last ran.' }
+};
+
+export function isPersonal(policy: TablePolicy | undefined): policy is PersonalTable {
+	return policy?.personal === true;
+}

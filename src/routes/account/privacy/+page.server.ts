@@ -1,0 +1,67 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guard';
+import { deleteSessionCookie } from '$lib/server/auth/session';
+import { getDb } from '$lib/server/db';
+import { parseForm } from '$lib/server/forms';
+import { log } from '$lib/server/log';
+import { DELETE_LIMIT, privacySettings } from '$lib/server/privacy/account-page';
+import { updateConsents } from '$lib/server/privacy/consents';
+import {
+	CONFIRM_PHRASE,
+	deleteAccountSchema,
+	requestAccountDeletion
+} from '$lib/server/privacy/delete-account';
+import { consume, retryMessage } from '$lib/server/rate-limit';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const settings = await privacySettings(getDb(), user.id);
+	if (!settings) error(404, 'Account not found.');
+	return { ...settings, confirmPhrase: CONFIRM_PHRASE };
+};
+
+export const actions: Actions = {
+	consents: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		await updateConsents(getDb(), user.id, {
+			analytics: form.get('consentAnalytics') === 'on',
+			marketing: form.get('consentMarketing') === 'on'
+		});
+		return { action: 'consents' as const, saved: true, errors: {} as Record<string, string> };
+	},
+	delete: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const values = { phrase: String(form.get('phrase') ?? '') };
+		const parsed = parseForm(deleteAccountSchema, form);
+		if (!parsed.ok) return fail(400, { action: 'delete' as const, errors: parsed.errors, values });
+		const db = getDb();
+		const limit = await consume(db, `delete:account:${user.id}`, DELETE_LIMIT);
+		if (!limit.allowed) {
+			return fail(429, {
+				action: 'delete' as const,
+				errors: { form: retryMessage(limit.retryAfterSeconds) },
+				values
+			});
+		}
+		let outcome;
+		try {
+			outcome = await requestAccountDeletion(db, user.id, parsed.data);
+		} catch (err) {
+			log.error('account deletion failed', { requestId: event.locals.requestId, error: String(err) });
+			return fail(500, {
+				action: 'delete' as const,
+				errors: {
+					form: `Something went wrong and your account was not deleted. Please try again (reference ${event.locals.requestId}).`
+				},
+				values
+			});
+		}
+		if (!outcome.ok)
+			return fail(outcome.status, { action: 'delete' as const, errors: outcome.errors, values });
+		deleteSessionCookie(event.cookies);
+		redirect(303, '/account/privacy/deleted');
+	}
+};
