@@ -1,6 +1,7 @@
 // What a fan does in a window: claim seats (first come), register for a draw, confirm a draw offer,
 // release seats. Each change runs in one transaction holding the window's row lock; a refusal
 // says exactly why and writes nothing.
+import { randomUUID } from 'node:crypto';
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
 import { getUserById } from '../auth/users';
@@ -34,93 +35,140 @@ async function standingFor(db: Database, memberId: string, now: Date) {
 	return { rank: standing.tier.rank, audience };
 }
 
+/** Thrown inside a transaction to roll back what it wrote and answer with the refusal. */
+class Refused extends Error {
+	constructor(readonly refusal: Refusal) {
+		super(refusal.message);
+	}
+}
+
+async function unlessRefused<T>(work: () => Promise<T>): Promise<T | { ok: false; refusal: Refusal }> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof Refused) return { ok: false, refusal: error.refusal };
+		throw error;
+	}
+}
+
+/**
+ * The window's row lock is what makes claims safe, and it is held until commit, so everything
+ * that does not need it comes first: an unlocked pre-check answers the obvious refusals (sold out,
+ * closed) at no cost, and the engagement is recorded before the lock is taken. Under the lock:
+ * re-check, decrement, insert the claim with its code. A refusal there rolls the engagement back.
+ */
 export async function claimSeats(
 	db: Database,
 	input: { windowId: number; memberId: string; seats: number; now?: Date }
 ): Promise<ClaimOutcome> {
 	const now = input.now ?? new Date();
-	const { rank, audience } = await standingFor(db, input.memberId, now);
-	return db.transaction(async (tx) => {
-		const w = await lockWindow(tx, input.windowId);
-		if (!w) return { ok: false, refusal: missing };
-		const held = await heldSeats(tx, w.id, input.memberId);
-		const refusal = claimRefusal(w, rank, held, input.seats, now, audience(w.minRank));
-		if (refusal) return { ok: false, refusal };
-		// The CHECK (seats_remaining >= 0) backs the check above: an oversell cannot even be written.
-		await tx
-			.update(presaleWindows)
-			.set({ seatsRemaining: w.seatsRemaining - input.seats, updatedAt: now })
-			.where(eq(presaleWindows.id, w.id));
-		const claim = await insertClaim(tx, {
-			windowId: w.id,
-			eventId: w.eventId,
-			memberId: input.memberId,
-			seats: input.seats,
-			status: 'claimed',
-			createdAt: now,
-			claimedAt: now
-		});
-		await recordEngagement(
-			tx,
-			{
+	const [{ rank, audience }, [peek]] = await Promise.all([
+		standingFor(db, input.memberId, now),
+		db.select().from(presaleWindows).where(eq(presaleWindows.id, input.windowId))
+	]);
+	if (!peek) return { ok: false, refusal: missing };
+	const early = claimRefusal(
+		peek,
+		rank,
+		await heldSeats(db, peek.id, input.memberId),
+		input.seats,
+		now,
+		audience(peek.minRank)
+	);
+	if (early) return { ok: false, refusal: early };
+	return unlessRefused(() =>
+		db.transaction(async (tx) => {
+			await recordEngagement(
+				tx,
+				{
+					memberId: input.memberId,
+					kind: PRESALE_KIND,
+					object: `event:${peek.eventId}`,
+					occurredAt: now,
+					source: 'portal',
+					idempotencyKey: `presale-claim:${peek.id}:${input.memberId}:${randomUUID()}`
+				},
+				{ now }
+			);
+			const w = (await lockWindow(tx, input.windowId))!;
+			const held = await heldSeats(tx, w.id, input.memberId);
+			const refusal = claimRefusal(w, rank, held, input.seats, now, audience(w.minRank));
+			if (refusal) throw new Refused(refusal);
+			// The CHECK (seats_remaining >= 0) backs the check above: an oversell cannot even be written.
+			await tx
+				.update(presaleWindows)
+				.set({ seatsRemaining: w.seatsRemaining - input.seats, updatedAt: now })
+				.where(eq(presaleWindows.id, w.id));
+			const claim = await insertClaim(tx, {
+				windowId: w.id,
+				eventId: w.eventId,
 				memberId: input.memberId,
-				kind: PRESALE_KIND,
-				object: `event:${w.eventId}`,
-				occurredAt: now,
-				source: 'portal',
-				idempotencyKey: `presale-claim:${claim.id}`
-			},
-			{ now }
-		);
-		return { ok: true, claim };
-	});
+				seats: input.seats,
+				status: 'claimed',
+				createdAt: now,
+				claimedAt: now
+			});
+			return { ok: true as const, claim };
+		})
+	);
 }
 
+/**
+ * Registrations take the window's lock in share mode: they never wait for each other, only for a
+ * draw (which locks for update), so each is either in the draw or refused as closed.
+ */
 export async function registerForDraw(
 	db: Database,
 	input: { windowId: number; memberId: string; seats: number; now?: Date }
 ): Promise<EntryOutcome> {
 	const now = input.now ?? new Date();
-	const [{ rank, audience }, user] = await Promise.all([
+	const [{ rank, audience }, user, [peek]] = await Promise.all([
 		standingFor(db, input.memberId, now),
-		getUserById(db, input.memberId)
+		getUserById(db, input.memberId),
+		db.select().from(presaleWindows).where(eq(presaleWindows.id, input.windowId))
 	]);
-	if (!user) return { ok: false, refusal: missing };
-	return db.transaction(async (tx) => {
-		// The draw takes this lock too: a registration is either in the draw or refused as closed.
-		const w = await lockWindow(tx, input.windowId);
-		if (!w) return { ok: false, refusal: missing };
-		const [existing] = await tx
-			.select({ id: presaleEntries.id })
-			.from(presaleEntries)
-			.where(and(eq(presaleEntries.windowId, w.id), eq(presaleEntries.memberId, input.memberId)));
-		const refusal = registrationRefusal(w, rank, !!existing, input.seats, now, audience(w.minRank));
-		if (refusal) return { ok: false, refusal };
-		const [entry] = await tx
-			.insert(presaleEntries)
-			.values({
-				windowId: w.id,
-				memberId: input.memberId,
-				seats: input.seats,
-				rank,
-				memberSince: user.createdAt,
-				registeredAt: now
-			})
-			.returning();
-		await recordEngagement(
-			tx,
-			{
-				memberId: input.memberId,
-				kind: PRESALE_KIND,
-				object: `event:${w.eventId}`,
-				occurredAt: now,
-				source: 'portal',
-				idempotencyKey: `presale-entry:${entry.id}`
-			},
-			{ now }
-		);
-		return { ok: true, entry };
-	});
+	if (!user || !peek) return { ok: false, refusal: missing };
+	return unlessRefused(() =>
+		db.transaction(async (tx) => {
+			const [w] = await tx
+				.select()
+				.from(presaleWindows)
+				.where(eq(presaleWindows.id, input.windowId))
+				.for('share');
+			const refusal = registrationRefusal(w, rank, false, input.seats, now, audience(w.minRank));
+			if (refusal) throw new Refused(refusal);
+			const [entry] = await tx
+				.insert(presaleEntries)
+				.values({
+					windowId: w.id,
+					memberId: input.memberId,
+					seats: input.seats,
+					rank,
+					memberSince: user.createdAt,
+					registeredAt: now
+				})
+				.onConflictDoNothing({ target: [presaleEntries.windowId, presaleEntries.memberId] })
+				.returning();
+			if (!entry)
+				throw new Refused({
+					code: 'already_registered',
+					message: "You're already registered for this draw."
+				});
+			await recordEngagement(
+				tx,
+				{
+					memberId: input.memberId,
+					kind: PRESALE_KIND,
+					object: `event:${w.eventId}`,
+					occurredAt: now,
+					source: 'portal',
+					idempotencyKey: `presale-entry:${entry.id}`
+				},
+				{ now }
+			);
+			return { ok: true as const, entry };
+		})
+	);
 }
 
 /** Withdraws a draw registration while the window is still open. */
