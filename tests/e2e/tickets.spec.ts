@@ -116,6 +116,11 @@ test('a Listener sees the Patrons window opens for them later, and the pages pas
 	).toBeVisible();
 	await page.screenshot({ path: test.info().outputPath('tickets-event-390.png'), fullPage: true });
 	expect(await seriousViolations(page)).toEqual([]);
+	// Dark mode reads as well (axe checks the contrast again).
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.reload();
+	await page.screenshot({ path: test.info().outputPath('tickets-event-dark-390.png'), fullPage: true });
+	expect(await seriousViolations(page)).toEqual([]);
 	const ics = await page.request.get(`${DEMO_EVENT}/calendar.ics`);
 	expect(ics.status()).toBe(200);
 	expect(ics.headers()['content-type']).toContain('text/calendar');
@@ -188,5 +193,9 @@ test('staff create an event with a draw, draw it, and the winner sees it and cla
 	await staff.getByLabel('Member code').fill(code);
 	await staff.getByRole('button', { name: 'Check in' }).click();
 	await expect(staff.getByText(/Ticket already used at/)).toBeVisible();
+	await staff.goto('/staff/events');
+	await expect(staff.getByRole('link', { name: 'Acoustic night' }).first()).toBeVisible();
+	await staff.screenshot({ path: test.info().outputPath('staff-events-390.png'), fullPage: true });
+	expect(await seriousViolations(staff)).toEqual([]);
 	await staff.context().close();
 });
