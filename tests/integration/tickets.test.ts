@@ -156,6 +156,10 @@ forEachDriver('tickets', (t) => {
 		expect(await confirmOffer(t.db, { claimId: promoted.id, memberId: third, now: at(30) })).toMatchObject({
 			ok: false
 		});
+		const told = await t.db.select().from(inboxItems).where(eq(inboxItems.memberId, third));
+		expect(told.map((i) => i.kind)).toEqual(
+			expect.arrayContaining(['presale_draw_waitlist', 'presale_offer', 'presale_offer_expired'])
+		);
 	});
 
 	it('door: a claimed code checks in once with venue_checkin points; released or unknown codes are refused', async () => {

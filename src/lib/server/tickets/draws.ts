@@ -245,6 +245,17 @@ export async function expireDueOffers(db: Database, now: Date): Promise<number> 
 				.returning();
 			if (!claim) return;
 			await returnSeats(tx, w, claim.seats, now);
+			const [event] = await tx.select().from(events).where(eq(events.id, w.eventId));
+			await addInboxItems(tx, [
+				{
+					memberId: claim.memberId,
+					kind: 'presale_offer_expired',
+					title: `Your draw seats for ${event.title} passed on`,
+					body: 'The claim deadline passed, so the seats went to the next fan on the waitlist.',
+					link: `/tickets/${event.slug}`,
+					dedupeKey: `presale-expired:${claim.id}`
+				}
+			]);
 			expired++;
 		});
 	}
