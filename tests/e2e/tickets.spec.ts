@@ -55,6 +55,7 @@ test('a top-tier fan claims in an open window and sees the code offline', async 
 	context,
 	browser
 }) => {
+	test.slow(); // two people's journeys (staff and fan) in one test
 	const email = newEmail('patron');
 	await page.goto('/');
 	await waitForServiceWorker(page);
@@ -131,6 +132,7 @@ test('staff create an event with a draw, draw it, and the winner sees it and cla
 	page,
 	browser
 }) => {
+	test.slow(); // staff and fan side by side, from creating the event to the door
 	const staff = await staffPage(browser);
 	await staff.goto('/staff/events');
 	// Bad input: messages next to the fields, input kept.
