@@ -1,5 +1,7 @@
 // Demo presale: one show three weeks out, with a first-come window open now for Patrons and up and
-// a draw open to everyone (weighted towards higher tiers). Inserted once, keyed by its slug.
+// a draw open to everyone (weighted towards higher tiers). Inserted once, keyed by its slug. The
+// windows are seeded as already announced: an opening notice to every fan at the first scheduler
+// tick would land in inboxes at an unpredictable moment (and in the middle of other journeys).
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { events, presaleWindows } from '../db/schema';
@@ -44,7 +46,8 @@ export async function seedTickets(db: Database, now = new Date()): Promise<void>
 				closesAt: new Date(hour.getTime() + 3 * DAY),
 				allocation: 40,
 				seatsRemaining: 40,
-				perMemberLimit: 2
+				perMemberLimit: 2,
+				openNotifiedAt: now
 			},
 			{
 				eventId: event.id,
@@ -56,6 +59,7 @@ export async function seedTickets(db: Database, now = new Date()): Promise<void>
 				seatsRemaining: 60,
 				perMemberLimit: 2,
 				claimHours: 48,
+				openNotifiedAt: now,
 				drawWeights: {
 					tiers: { '0': 1, '1': 2, '2': 3, '3': 4, '4': 6 },
 					tenurePerYear: 0.1,
