@@ -6,6 +6,7 @@ import type { Database } from '$lib/server/db';
 import { runMomentsDueWork } from '$lib/server/moments/scheduled';
 import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
 import { runRetentionDueWork } from '$lib/server/privacy/retention';
+import { runTicketsDueWork } from '$lib/server/tickets/draws';
 
 export type DueWork = {
 	name: string;
@@ -27,6 +28,7 @@ export const dueWork: DueWork[] = [
 	// Calendar moments change by the day: scanning every ten minutes is plenty.
 	{ name: 'moments', run: atMostEvery(10 * 60_000, runMomentsDueWork) },
 	{ name: 'retention', run: runRetentionDueWork },
+	{ name: 'tickets', run: runTicketsDueWork },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

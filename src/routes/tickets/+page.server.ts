@@ -1,7 +1,9 @@
 import { requireUser } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { listEventsForMember } from '$lib/server/tickets/events';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
-	requireUser(event);
-	return {};
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	return { events: await listEventsForMember(getDb(), user.id) };
 };

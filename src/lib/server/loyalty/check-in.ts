@@ -6,6 +6,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import { getUserById } from '../auth/users';
 import { config } from '../config';
 import type { Database } from '../db';
+import { admitPresaleCode } from '../tickets/door';
 import { dayKey } from './earning';
 import { recordEngagement } from './engine';
 import { findMemberByManualCode, getMemberCardKey, verifyMemberToken } from './member-card';
@@ -21,9 +22,17 @@ export interface CheckedInMember {
 	tier: { name: string; colour: string; rank: number };
 }
 
+/** A presale code admits its seats once; the member is checked in as with their card. */
+export interface TicketAtDoor {
+	event: string;
+	seats: number;
+}
+
 export type CheckInResult =
 	| {
 			status: 'checked-in';
+			/** Set when a presale code was scanned: what it admits. */
+			ticket?: TicketAtDoor;
 			member: CheckedInMember;
 			venue: string;
 			/** House-local time of the check-in, "19:42". */
@@ -35,7 +44,13 @@ export type CheckInResult =
 			tierUp: { name: string; colour: string } | null;
 	  }
 	| { status: 'already'; member: CheckedInMember; venue: string; time: string }
-	| { status: 'invalid'; reason: 'unreadable' | 'bad-signature' | 'unknown-code' | 'no-member' };
+	/** A presale code that was already used at the door. */
+	| { status: 'ticket-used'; member: CheckedInMember; venue: string; time: string; ticket: TicketAtDoor }
+	| {
+			status: 'invalid';
+			reason:
+				'unreadable' | 'bad-signature' | 'unknown-code' | 'no-member' | 'ticket-unknown' | 'ticket-not-valid';
+	  };
 
 export interface CheckInInput {
 	/** The scanned QR text or what staff typed. */
@@ -79,7 +94,7 @@ async function resolveMember(
 	code: string
 ): Promise<{ memberId: string } | { invalid: 'unreadable' | 'bad-signature' | 'unknown-code' }> {
 	const scanned = parseScannedCode(code);
-	if (scanned.type === 'unknown') return { invalid: 'unreadable' };
+	if (scanned.type === 'unknown' || scanned.type === 'presale') return { invalid: 'unreadable' };
 	const key = await getMemberCardKey(db);
 	if (scanned.type === 'member-token') {
 		const memberId = verifyMemberToken(key, scanned.token);
@@ -89,9 +104,76 @@ async function resolveMember(
 	return memberId ? { memberId } : { invalid: 'unknown-code' };
 }
 
+async function memberAtDoor(db: Database, memberId: string, now: Date) {
+	const user = await getUserById(db, memberId);
+	const { tier, ladder } = await getStanding(db, memberId, now);
+	const member: CheckedInMember = {
+		id: memberId,
+		name: user?.displayName ?? 'Former member',
+		tier: { name: tier.name, colour: tier.colour, rank: tier.rank }
+	};
+	return { member, ladder };
+}
+
+/**
+ * A presale code: admitted once (a conditional update), and the same venue check-in as the member
+ * card in the same transaction, so a fan showing both still earns the day's points once.
+ */
+async function checkInPresale(
+	db: Database,
+	code: string,
+	input: CheckInInput,
+	now: Date
+): Promise<CheckInResult> {
+	const venue = normaliseVenue(input.venue);
+	const slug = venueSlug(venue);
+	const day = dayKey(now, config.houseTimeZone);
+	const outcome = await db.transaction(async (tx) => {
+		const admission = await admitPresaleCode(tx, code, input.staffId, now);
+		if (admission.status !== 'admitted') return { admission, result: null };
+		const result = await recordEngagement(
+			tx,
+			{
+				memberId: admission.memberId,
+				kind: CHECK_IN_KIND,
+				object: `venue:${slug}:${day}`,
+				occurredAt: now,
+				source: `staff:${input.staffId}`,
+				idempotencyKey: `checkin:${admission.memberId}:${slug}:${day}`
+			},
+			{ now }
+		);
+		return { admission, result };
+	});
+	const { admission, result } = outcome;
+	if (admission.status === 'refused') return { status: 'invalid', reason: admission.reason };
+	const { member, ladder } = await memberAtDoor(db, admission.memberId, now);
+	const ticket = { event: admission.event, seats: admission.seats };
+	if (admission.status === 'used')
+		return { status: 'ticket-used', member, venue, time: houseTime(admission.at), ticket };
+	const recorded = result?.status === 'recorded' ? result : null;
+	const up =
+		recorded?.tierChange && recorded.tierChange.toRank > recorded.tierChange.fromRank
+			? recorded.tierChange
+			: null;
+	const upTier = up ? ladder.find((t) => t.rank === up.toRank) : undefined;
+	return {
+		status: 'checked-in',
+		ticket,
+		member,
+		venue,
+		time: houseTime(now),
+		points: recorded ? recorded.entry.points : 0,
+		cappedReason: recorded ? recorded.entry.cappedReason : 'Already checked in today with the member card.',
+		tierUp: upTier ? { name: upTier.name, colour: upTier.colour } : null
+	};
+}
+
 /** Verifies the code and records the check-in; nothing is written for a code that does not verify. */
 export async function checkInMember(db: Database, input: CheckInInput): Promise<CheckInResult> {
 	const now = input.now ?? new Date();
+	const scanned = parseScannedCode(input.code);
+	if (scanned.type === 'presale') return checkInPresale(db, scanned.code, input, now);
 	const resolved = await resolveMember(db, input.code);
 	if ('invalid' in resolved) return { status: 'invalid', reason: resolved.invalid };
 	const user = await getUserById(db, resolved.memberId);

@@ -15,7 +15,7 @@ const checkInForm = z.object({
 	code: z
 		.string()
 		.trim()
-		.min(1, 'Scan a member card or type the code under its QR.')
+		.min(1, 'Scan a member card or ticket, or type the code under its QR.')
 		.max(512, 'That is too long to be a member code.')
 });
 

@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { requireStaff } from '$lib/server/auth/guard';
+import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
+import { formValues } from '$lib/server/forms';
+import { createEvent, listEventsForStaff } from '$lib/server/tickets/events';
+import { timeZones } from '$lib/server/tickets/forms';
+import { parseEventForm } from '$lib/server/tickets/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	return {
+		events: await listEventsForStaff(getDb()),
+		timeZones: timeZones(),
+		defaultTimeZone: config.houseTimeZone
+	};
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const staff = requireStaff(event);
+		const values = formValues(await event.request.formData());
+		const parsed = parseEventForm(values);
+		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
+		const created = await createEvent(getDb(), parsed.data, staff.id);
+		redirect(303, `/staff/events/${created.id}?created=1`);
+	}
+};
