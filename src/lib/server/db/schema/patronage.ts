@@ -96,6 +96,9 @@ export const patronSubscriptions = pgTable(
 		endedAt: timestamp('ended_at', { withTimezone: true }),
 		/** When we first saw it past_due: the grace period counts from here. */
 		pastDueSince: timestamp('past_due_since', { withTimezone: true }),
+		/** What the subscription grants as last recorded in subscription_events: the "before" of the next change. */
+		grantedRank: integer('granted_rank'),
+		mrrMinor: integer('mrr_minor').notNull().default(0),
 		/** A dispute ends access at once, whatever the status says. */
 		disputedAt: timestamp('disputed_at', { withTimezone: true }),
 		/**
@@ -106,7 +109,13 @@ export const patronSubscriptions = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('patron_subscriptions_member_idx').on(t.memberId)]
+	(t) => [
+		index('patron_subscriptions_member_idx').on(t.memberId),
+		// The due work looks for subscriptions still recorded as granting.
+		index('patron_subscriptions_granting_idx')
+			.on(t.memberId)
+			.where(sql`${t.grantedRank} is not null`)
+	]
 );
 
 /** Stripe events processed, one row each, written in the same transaction as their effects. */
