@@ -42,6 +42,7 @@ CREATE TABLE "patron_subscriptions" (
 	"ended_at" timestamp with time zone,
 	"past_due_since" timestamp with time zone,
 	"granted_rank" integer,
+	"granted_until" timestamp with time zone,
 	"mrr_minor" integer DEFAULT 0 NOT NULL,
 	"disputed_at" timestamp with time zone,
 	"read_at_ms" bigint NOT NULL,
@@ -103,7 +104,7 @@ ALTER TABLE "subscription_events" ADD CONSTRAINT "subscription_events_member_id_
 CREATE INDEX "checkout_sessions_member_idx" ON "checkout_sessions" USING btree ("member_id","created_at");--> statement-breakpoint
 CREATE INDEX "patron_comps_member_idx" ON "patron_comps" USING btree ("member_id");--> statement-breakpoint
 CREATE INDEX "patron_subscriptions_member_idx" ON "patron_subscriptions" USING btree ("member_id");--> statement-breakpoint
-CREATE INDEX "patron_subscriptions_granting_idx" ON "patron_subscriptions" USING btree ("member_id") WHERE "patron_subscriptions"."granted_rank" is not null;--> statement-breakpoint
+CREATE INDEX "patron_subscriptions_granting_idx" ON "patron_subscriptions" USING btree ("granted_until") WHERE "patron_subscriptions"."granted_rank" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "stripe_customers_customer_unique" ON "stripe_customers" USING btree ("stripe_customer_id");--> statement-breakpoint
 CREATE INDEX "stripe_events_processed_idx" ON "stripe_events" USING btree ("processed_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "stripe_prices_tier_interval_unique" ON "stripe_prices" USING btree ("tier_id","interval");--> statement-breakpoint

@@ -47,7 +47,8 @@ export async function syncPrices(db: Database, stripe: Stripe): Promise<PriceSyn
 						transfer_lookup_key: true,
 						metadata: { tier_rank: String(tier.rank), tier_slug: tier.slug }
 					},
-					{ idempotencyKey: `price-sync:${lookupKey}:${amount}:${tier.currency}` }
+					// Retrying this very step reuses the key; moving on from another price (or back) makes a new one.
+					{ idempotencyKey: `price-sync:${lookupKey}:${amount}:${tier.currency}:${found?.id ?? 'new'}` }
 				);
 				action = found ? 'replaced' : 'created';
 				// The old amount stays valid for existing subscribers; it just cannot be bought any more.

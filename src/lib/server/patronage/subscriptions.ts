@@ -142,6 +142,7 @@ export async function applySnapshot(
 		memberId,
 		stripeCustomerId: customerId,
 		grantedRank: after.rank,
+		grantedUntil: access.grants ? access.until : null,
 		mrrMinor: after.mrr,
 		readAtMs,
 		updatedAt: ctx.now
@@ -161,14 +162,17 @@ export async function applySnapshot(
  */
 export async function runPatronageDueWork(db: Database, now: Date, graceDays: number): Promise<number> {
 	const [lapsing, expired] = await Promise.all([
-		db.select().from(patronSubscriptions).where(isNotNull(patronSubscriptions.grantedRank)),
+		db
+			.select({ memberId: patronSubscriptions.memberId })
+			.from(patronSubscriptions)
+			.where(and(isNotNull(patronSubscriptions.grantedRank), lte(patronSubscriptions.grantedUntil, now))),
 		db
 			.select({ memberId: memberTiers.memberId })
 			.from(memberTiers)
 			.where(and(isNotNull(memberTiers.paidRank), lte(memberTiers.paidUntil, now)))
 	]);
 	const members = new Set(expired.map((r) => r.memberId));
-	for (const s of lapsing) if (!accessOf(s, graceDays, now).grants || s.mrrMinor !== mrrOf(s, graceDays, now)) members.add(s.memberId);
+	for (const s of lapsing) members.add(s.memberId);
 	for (const memberId of members) {
 		await db.transaction(async (tx) => {
 			await lockMemberTiers(tx, [memberId]);
@@ -187,7 +191,12 @@ export async function runPatronageDueWork(db: Database, now: Date, graceDays: nu
 				if (after.rank === s.grantedRank && after.mrr === s.mrrMinor) continue;
 				await tx
 					.update(patronSubscriptions)
-					.set({ grantedRank: after.rank, mrrMinor: after.mrr, updatedAt: now })
+					.set({
+						grantedRank: after.rank,
+						grantedUntil: access.grants ? access.until : null,
+						mrrMinor: after.mrr,
+						updatedAt: now
+					})
 					.where(eq(patronSubscriptions.id, s.id));
 				// No event said so: time did (grace over, a cancelled period ended).
 				await recordChange(tx, memberId, s.id, sideOf(s), after, s.currency, {

@@ -98,6 +98,8 @@ export const patronSubscriptions = pgTable(
 		pastDueSince: timestamp('past_due_since', { withTimezone: true }),
 		/** What the subscription grants as last recorded in subscription_events: the "before" of the next change. */
 		grantedRank: integer('granted_rank'),
+		/** Until when that grant runs without another event: the due work ends it then. */
+		grantedUntil: timestamp('granted_until', { withTimezone: true }),
 		mrrMinor: integer('mrr_minor').notNull().default(0),
 		/** A dispute ends access at once, whatever the status says. */
 		disputedAt: timestamp('disputed_at', { withTimezone: true }),
@@ -113,7 +115,7 @@ export const patronSubscriptions = pgTable(
 		index('patron_subscriptions_member_idx').on(t.memberId),
 		// The due work looks for subscriptions still recorded as granting.
 		index('patron_subscriptions_granting_idx')
-			.on(t.memberId)
+			.on(t.grantedUntil)
 			.where(sql`${t.grantedRank} is not null`)
 	]
 );
