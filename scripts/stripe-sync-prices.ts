@@ -12,9 +12,11 @@ try {
 		await handle.migrate(config.migrationsDir);
 		useDatabase(handle);
 		const payments = await getPayments();
-		if (payments.mode === 'demo') console.log('No STRIPE_SECRET_KEY: syncing with the demo-payments stand-in.');
+		if (payments.mode === 'demo')
+			console.log('No STRIPE_SECRET_KEY: syncing with the demo-payments stand-in.');
 		const lines = await syncPrices(handle.db, payments.stripe);
-		for (const line of lines) console.log(`  ${line.lookupKey.padEnd(28)} ${line.action.padEnd(9)} ${line.priceId}`);
+		for (const line of lines)
+			console.log(`  ${line.lookupKey.padEnd(28)} ${line.action.padEnd(9)} ${line.priceId}`);
 		if (lines.length === 0) console.log('No paid tiers yet: start the portal once so the ladder is seeded.');
 		else console.log(`${lines.length} prices in step with Stripe.`);
 	} finally {
@@ -22,6 +24,8 @@ try {
 	}
 	process.exit(0); // the demo stand-in's local server would keep the process alive
 } catch (err) {
-	console.error(`stripe:sync-prices failed: ${err instanceof DatabaseConfigError ? err.message : String(err)}`);
+	console.error(
+		`stripe:sync-prices failed: ${err instanceof DatabaseConfigError ? err.message : String(err)}`
+	);
 	process.exit(1);
 }

@@ -24,15 +24,24 @@ forEachDriver('patronage price sync', (t) => {
 			['encore_inner-circle_year', 'created']
 		]);
 		const creates = h.fake.requests.slice(before).filter((r) => r.method === 'POST');
-		expect(creates.filter((r) => r.path === '/v1/products').map((r) => [r.params.id, r.idempotencyKey])).toEqual([
+		expect(
+			creates.filter((r) => r.path === '/v1/products').map((r) => [r.params.id, r.idempotencyKey])
+		).toEqual([
 			['encore_tier_insider', 'product-sync:encore_tier_insider'],
 			['encore_tier_patron', 'product-sync:encore_tier_patron'],
 			['encore_tier_inner-circle', 'product-sync:encore_tier_inner-circle']
 		]);
-		const patronMonth = creates.find((r) => r.path === '/v1/prices' && r.params.lookup_key === 'encore_patron_month');
+		const patronMonth = creates.find(
+			(r) => r.path === '/v1/prices' && r.params.lookup_key === 'encore_patron_month'
+		);
 		expect(patronMonth).toMatchObject({
 			idempotencyKey: 'price-sync:encore_patron_month:1500:eur:new',
-			params: { unit_amount: '1500', currency: 'eur', recurring: { interval: 'month' }, product: 'encore_tier_patron' }
+			params: {
+				unit_amount: '1500',
+				currency: 'eur',
+				recurring: { interval: 'month' },
+				product: 'encore_tier_patron'
+			}
 		});
 
 		const again = await syncPrices(t.db, h.payments.stripe);

@@ -5,7 +5,16 @@ import { seedEssentials } from '$lib/server/demo/seed';
 import { endPeriod } from '$lib/server/patronage/fake-stripe/api';
 import { syncPrices } from '$lib/server/patronage/prices';
 import { onPostgres } from './harness';
-import { buy, checkout, deliver, effectsOf, newMember, stripeSays, tierOf, useFakeStripe } from './patronage-stripe';
+import {
+	buy,
+	checkout,
+	deliver,
+	effectsOf,
+	newMember,
+	stripeSays,
+	tierOf,
+	useFakeStripe
+} from './patronage-stripe';
 
 const h = useFakeStripe();
 

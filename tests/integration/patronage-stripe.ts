@@ -12,7 +12,12 @@ import {
 	subscriptionEvents
 } from '$lib/server/db/schema';
 import { startCheckout } from '$lib/server/patronage/checkout';
-import { buildEvent, completeCheckout, createFakeStripe, type FakeEvent } from '$lib/server/patronage/fake-stripe/api';
+import {
+	buildEvent,
+	completeCheckout,
+	createFakeStripe,
+	type FakeEvent
+} from '$lib/server/patronage/fake-stripe/api';
 import { startFakeStripeServer, type RunningFake } from '$lib/server/patronage/fake-stripe/server';
 import { memoryStore, type StripeObject } from '$lib/server/patronage/fake-stripe/store';
 import { createStripeClient, type Payments } from '$lib/server/patronage/payments';
@@ -37,7 +42,11 @@ export function useFakeStripe(): StripeHarness {
 		server = await startFakeStripeServer(fake);
 		payments = {
 			mode: 'stripe',
-			stripe: createStripeClient('sk_test_encore', { host: server.host, port: server.port, protocol: 'http' }),
+			stripe: createStripeClient('sk_test_encore', {
+				host: server.host,
+				port: server.port,
+				protocol: 'http'
+			}),
 			webhookSecret: WEBHOOK_SECRET,
 			graceDays: 7
 		};
@@ -56,7 +65,11 @@ export function useFakeStripe(): StripeHarness {
 }
 
 export async function newMember(db: Database) {
-	const user = await insertUser(db, { email: uniqueEmail('patron'), displayName: 'Pat Ron', passwordHash: 'x' });
+	const user = await insertUser(db, {
+		email: uniqueEmail('patron'),
+		displayName: 'Pat Ron',
+		passwordHash: 'x'
+	});
 	return user!;
 }
 
@@ -77,7 +90,13 @@ export async function deliverAll(db: Database, h: StripeHarness, events: FakeEve
 }
 
 /** Checkout through the app, Stripe's side of completing it, and the events (not yet delivered). */
-export async function checkout(db: Database, h: StripeHarness, member: { id: string; email: string; displayName: string }, rank = 3, interval: 'month' | 'year' = 'month') {
+export async function checkout(
+	db: Database,
+	h: StripeHarness,
+	member: { id: string; email: string; displayName: string },
+	rank = 3,
+	interval: 'month' | 'year' = 'month'
+) {
 	const start = await startCheckout(db, h.payments, member, {
 		rank,
 		interval,
@@ -91,14 +110,25 @@ export async function checkout(db: Database, h: StripeHarness, member: { id: str
 	return { sessionId, events, subscriptionId };
 }
 
-export async function buy(db: Database, h: StripeHarness, member: { id: string; email: string; displayName: string }, rank = 3, interval: 'month' | 'year' = 'month') {
+export async function buy(
+	db: Database,
+	h: StripeHarness,
+	member: { id: string; email: string; displayName: string },
+	rank = 3,
+	interval: 'month' | 'year' = 'month'
+) {
 	const bought = await checkout(db, h, member, rank, interval);
 	await deliverAll(db, h, bought.events);
 	return bought;
 }
 
 /** Changes the subscription in the fake (as Stripe would) and returns an event carrying it. */
-export async function stripeSays(h: StripeHarness, subscriptionId: string, change: Record<string, unknown>, type = 'customer.subscription.updated') {
+export async function stripeSays(
+	h: StripeHarness,
+	subscriptionId: string,
+	change: Record<string, unknown>,
+	type = 'customer.subscription.updated'
+) {
 	const sub = (await h.store.get(subscriptionId))!;
 	Object.assign(sub, change);
 	await h.store.put(sub);

@@ -83,7 +83,9 @@ forEachDriver('patronage webhooks', (t) => {
 		expect(moments.map((m) => m.title)).toEqual(['You reached Patron!']);
 		const { points, changes, subs } = await effectsOf(t.db, member.id);
 		expect(points.map((p) => p.points)).toEqual([15]);
-		expect(subs).toMatchObject([{ id: subscriptionId, status: 'active', tierRank: 3, grantedRank: 3, mrrMinor: 1500 }]);
+		expect(subs).toMatchObject([
+			{ id: subscriptionId, status: 'active', tierRank: 3, grantedRank: 3, mrrMinor: 1500 }
+		]);
 		expect(changes).toMatchObject([
 			{
 				kind: 'started',
@@ -129,7 +131,10 @@ forEachDriver('patronage webhooks', (t) => {
 		const tampered = payload.replace('"active"', '"activf"');
 		const reserialised = JSON.stringify(JSON.parse(payload), null, 2);
 		const stale = sign(h, payload, Math.floor(Date.now() / 1000) - 600);
-		const wrongSecret = h.payments.stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' });
+		const wrongSecret = h.payments.stripe.webhooks.generateTestHeaderString({
+			payload,
+			secret: 'whsec_other'
+		});
 		for (const [body, sig] of [
 			[tampered, header],
 			[reserialised, header],
@@ -157,7 +162,11 @@ forEachDriver('patronage webhooks', (t) => {
 		const { subscriptionId } = await buy(t.db, h, member);
 		const staleActive = await stripeSays(h, subscriptionId, {}); // an update sent while it was active
 		await h.payments.stripe.subscriptions.cancel(subscriptionId);
-		const deleted = buildEvent('customer.subscription.deleted', (await h.store.get(subscriptionId))!, new Date());
+		const deleted = buildEvent(
+			'customer.subscription.deleted',
+			(await h.store.get(subscriptionId))!,
+			new Date()
+		);
 		await deliverAll(t.db, h, [deleted, staleActive]);
 		const { subs, changes } = await effectsOf(t.db, member.id);
 		expect(subs[0]).toMatchObject({ status: 'canceled', grantedRank: null, mrrMinor: 0 });
@@ -220,14 +229,23 @@ forEachDriver('patronage webhooks', (t) => {
 		expect(await tierOf(t.db, member.id)).toMatchObject({ paidRank: null, rank: 0 });
 		const { changes } = await effectsOf(t.db, member.id);
 		expect(changes.map((c) => c.kind)).toEqual(['started', 'past_due', 'ended']);
-		expect(changes[2]).toMatchObject({ mrrBeforeMinor: 1500, mrrAfterMinor: 0, mrrDeltaMinor: -1500, stripeEventId: null });
+		expect(changes[2]).toMatchObject({
+			mrrBeforeMinor: 1500,
+			mrrAfterMinor: 0,
+			mrrDeltaMinor: -1500,
+			stripeEventId: null
+		});
 	});
 
 	it('processes a delivery that failed half-way again on redelivery, once', async () => {
 		const member = await newMember(t.db);
 		const { events } = await checkout(t.db, h, member);
 		const paid = events.find((e) => e.type === 'invoice.paid')!;
-		await deliverAll(t.db, h, events.filter((e) => e !== paid));
+		await deliverAll(
+			t.db,
+			h,
+			events.filter((e) => e !== paid)
+		);
 		await expect(
 			deliver(t.db, h, paid, {
 				beforeCommit: async () => {
@@ -248,7 +266,11 @@ forEachDriver('patronage webhooks', (t) => {
 		const sub = (await h.store.get(subscriptionId))!;
 		const charge = { id: fakeId('ch'), object: 'charge', customer: sub.customer, amount: 1500 };
 		await h.store.put(charge);
-		const dispute = buildEvent('charge.dispute.created', { id: fakeId('dp'), object: 'dispute', charge: charge.id }, new Date());
+		const dispute = buildEvent(
+			'charge.dispute.created',
+			{ id: fakeId('dp'), object: 'dispute', charge: charge.id },
+			new Date()
+		);
 		await deliver(t.db, h, dispute);
 		expect((await h.store.get(subscriptionId))!.status).toBe('canceled');
 		expect(await tierOf(t.db, member.id)).toMatchObject({ paidRank: null, rank: 0 });
@@ -256,7 +278,9 @@ forEachDriver('patronage webhooks', (t) => {
 
 	it('opens the Customer Portal for the member’s customer', async () => {
 		const member = await newMember(t.db);
-		expect(await openPortal(t.db, h.payments, member.id, { attempt: 'a', origin: 'https://e.example' })).toBeNull();
+		expect(
+			await openPortal(t.db, h.payments, member.id, { attempt: 'a', origin: 'https://e.example' })
+		).toBeNull();
 		await buy(t.db, h, member);
 		const before = h.fake.requests.length;
 		const url = await openPortal(t.db, h.payments, member.id, { attempt: 'b1', origin: 'https://e.example' });
@@ -270,7 +294,12 @@ forEachDriver('patronage webhooks', (t) => {
 		});
 		expect(String(call.params.customer)).toMatch(/^cus_/);
 		// Already a patron: Checkout sends them to the portal instead of a second subscription.
-		const again = await startCheckout(t.db, h.payments, member, { rank: 4, interval: 'month', attempt: 'x', origin: 'https://e.example' });
+		const again = await startCheckout(t.db, h.payments, member, {
+			rank: 4,
+			interval: 'month',
+			attempt: 'x',
+			origin: 'https://e.example'
+		});
 		expect(again.kind).toBe('already_patron');
 	});
 

@@ -34,9 +34,12 @@ describe('access by status', () => {
 		});
 	});
 
-	it.each(['incomplete', 'incomplete_expired', 'unpaid', 'canceled', 'paused'])('%s does not grant', (status) => {
-		expect(accessOf(state({ status }), 7, now).grants).toBe(false);
-	});
+	it.each(['incomplete', 'incomplete_expired', 'unpaid', 'canceled', 'paused'])(
+		'%s does not grant',
+		(status) => {
+			expect(accessOf(state({ status }), 7, now).grants).toBe(false);
+		}
+	);
 
 	it('past_due grants for the grace period from when it was first seen', () => {
 		const since = new Date(now.getTime() - 2 * day);
@@ -61,7 +64,9 @@ describe('access by status', () => {
 			until: periodEnd,
 			reason: 'active'
 		});
-		expect(accessOf(state({ cancelAtPeriodEnd: true }), 7, new Date(periodEnd.getTime() + 1)).grants).toBe(false);
+		expect(accessOf(state({ cancelAtPeriodEnd: true }), 7, new Date(periodEnd.getTime() + 1)).grants).toBe(
+			false
+		);
 	});
 
 	it('a dispute or a price that is not ours grants nothing', () => {

@@ -123,7 +123,8 @@ export function classifyChange(before: ChangeSide | null, after: ChangeSide): Ch
 	if (before.status === 'past_due' && after.status === 'active') return 'recovered';
 	if (!before.cancelAtPeriodEnd && after.cancelAtPeriodEnd) return 'cancel_scheduled';
 	if (before.cancelAtPeriodEnd && !after.cancelAtPeriodEnd) return 'cancel_withdrawn';
-	if (before.mrr !== after.mrr) return is !== null && was !== null && after.mrr > before.mrr ? 'upgraded' : 'downgraded';
+	if (before.mrr !== after.mrr)
+		return is !== null && was !== null && after.mrr > before.mrr ? 'upgraded' : 'downgraded';
 	return null;
 }
 

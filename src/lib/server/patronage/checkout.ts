@@ -19,21 +19,23 @@ interface Member {
 /** The member's Stripe customer, created on first need; the idempotency key makes a double click create one. */
 export async function ensureCustomer(db: Queryable, stripe: Stripe, member: Member): Promise<string> {
 	const find = async () =>
-		(await db.select().from(stripeCustomers).where(eq(stripeCustomers.memberId, member.id)))[0]?.stripeCustomerId;
+		(await db.select().from(stripeCustomers).where(eq(stripeCustomers.memberId, member.id)))[0]
+			?.stripeCustomerId;
 	const known = await find();
 	if (known) return known;
 	const customer = await stripe.customers.create(
 		{ email: member.email, name: member.displayName, metadata: { member_id: member.id } },
 		{ idempotencyKey: `customer:${member.id}` }
 	);
-	await db.insert(stripeCustomers).values({ memberId: member.id, stripeCustomerId: customer.id }).onConflictDoNothing();
+	await db
+		.insert(stripeCustomers)
+		.values({ memberId: member.id, stripeCustomerId: customer.id })
+		.onConflictDoNothing();
 	return (await find())!;
 }
 
 export type CheckoutStart =
-	| { kind: 'redirect'; url: string }
-	| { kind: 'already_patron' }
-	| { kind: 'not_for_sale' };
+	{ kind: 'redirect'; url: string } | { kind: 'already_patron' } | { kind: 'not_for_sale' };
 
 /**
  * A Checkout Session for a tier and interval. `attempt` comes from the page that showed the
@@ -80,7 +82,11 @@ export async function startCheckout(
 export type CheckoutState = 'pending' | 'confirmed' | 'unknown';
 
 /** What the success page polls: only the webhook sets completedAt. */
-export async function checkoutState(db: Queryable, memberId: string, sessionId: string): Promise<CheckoutState> {
+export async function checkoutState(
+	db: Queryable,
+	memberId: string,
+	sessionId: string
+): Promise<CheckoutState> {
 	const [row] = await db
 		.select({ completedAt: checkoutSessions.completedAt })
 		.from(checkoutSessions)
@@ -116,7 +122,11 @@ export async function openPortal(
 }
 
 /** Account deletion cancels in Stripe first, so nobody is charged for an account that is gone. */
-export async function cancelSubscriptionsOf(db: Queryable, payments: Payments, memberId: string): Promise<number> {
+export async function cancelSubscriptionsOf(
+	db: Queryable,
+	payments: Payments,
+	memberId: string
+): Promise<number> {
 	const live = await liveSubscriptions(db, memberId);
 	for (const s of live) {
 		await payments.stripe.subscriptions.cancel(s.id, {}, { idempotencyKey: `account-deleted:${s.id}` });

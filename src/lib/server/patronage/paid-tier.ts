@@ -4,12 +4,24 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { memberTiers, patronComps, patronSubscriptions, type MemberTier } from '../db/schema';
-import { loadTimeline, lockMemberTiers, pointEntriesByMember, saveTierState, stateOf, type TierChange } from '../loyalty/engine';
+import {
+	loadTimeline,
+	lockMemberTiers,
+	pointEntriesByMember,
+	saveTierState,
+	stateOf,
+	type TierChange
+} from '../loyalty/engine';
 import { advance, windowPoints } from '../loyalty/tier-state';
 import { accessOf, paidGrantOf, type PaidGrant } from './access';
 
 /** Every grant the member holds now. */
-export async function paidGrants(tx: Queryable, memberId: string, graceDays: number, now: Date): Promise<PaidGrant[]> {
+export async function paidGrants(
+	tx: Queryable,
+	memberId: string,
+	graceDays: number,
+	now: Date
+): Promise<PaidGrant[]> {
 	const [subs, comps] = await Promise.all([
 		tx.select().from(patronSubscriptions).where(eq(patronSubscriptions.memberId, memberId)),
 		tx

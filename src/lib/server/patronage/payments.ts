@@ -36,7 +36,9 @@ export function createStripeClient(secretKey: string, address?: StripeAddress): 
 /** Demo payments must never stand in for a live account in production. */
 export function assertDemoAllowed(settings: { production: boolean; secretKey: string; demo: boolean }): void {
 	if (settings.demo && settings.production && settings.secretKey.startsWith('sk_live'))
-		throw new Error('Demo payments refuse to run in production with a live Stripe key: unset PATRONAGE_DEMO_PAYMENTS.');
+		throw new Error(
+			'Demo payments refuse to run in production with a live Stripe key: unset PATRONAGE_DEMO_PAYMENTS.'
+		);
 }
 
 let current: Promise<Payments> | undefined;
@@ -55,7 +57,11 @@ export function usePayments(payments: Payments): void {
 }
 
 async function openPayments(): Promise<Payments> {
-	assertDemoAllowed({ production: config.production, secretKey: config.stripeSecretKey, demo: config.demoPayments });
+	assertDemoAllowed({
+		production: config.production,
+		secretKey: config.stripeSecretKey,
+		demo: config.demoPayments
+	});
 	if (!config.demoPayments) {
 		if (!config.stripeSecretKey) throw new Error('STRIPE_SECRET_KEY is not set');
 		const address = config.stripeApiHost
@@ -80,7 +86,11 @@ async function openPayments(): Promise<Payments> {
 	const server = await startFakeStripeServer(fake);
 	return {
 		mode: 'demo',
-		stripe: createStripeClient('sk_test_demo_payments', { host: server.host, port: server.port, protocol: 'http' }),
+		stripe: createStripeClient('sk_test_demo_payments', {
+			host: server.host,
+			port: server.port,
+			protocol: 'http'
+		}),
 		// Signed like Stripe's, with a secret that never leaves the process.
 		webhookSecret: `whsec_demo_${randomBytes(24).toString('hex')}`,
 		graceDays: config.patronageGraceDays,

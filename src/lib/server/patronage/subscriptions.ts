@@ -32,7 +32,8 @@ export interface ChangeContext {
 	stripeEventId: string | null;
 }
 
-const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
+const idOf = (v: string | { id: string } | null | undefined) =>
+	v == null ? null : typeof v === 'string' ? v : v.id;
 
 /** The member a customer belongs to (we create every customer, so we know them all). */
 export async function memberForCustomer(db: Queryable, customerId: string | null): Promise<string | null> {
@@ -56,8 +57,15 @@ async function tierForPrice(tx: Queryable, price: Stripe.Price): Promise<number 
 	return Number.isInteger(fromMeta) ? fromMeta : null;
 }
 
-function sideOf(row: Pick<PatronSubscription, 'grantedRank' | 'mrrMinor' | 'status' | 'cancelAtPeriodEnd'>): ChangeSide {
-	return { rank: row.grantedRank, mrr: row.mrrMinor, status: row.status, cancelAtPeriodEnd: row.cancelAtPeriodEnd };
+function sideOf(
+	row: Pick<PatronSubscription, 'grantedRank' | 'mrrMinor' | 'status' | 'cancelAtPeriodEnd'>
+): ChangeSide {
+	return {
+		rank: row.grantedRank,
+		mrr: row.mrrMinor,
+		status: row.status,
+		cancelAtPeriodEnd: row.cancelAtPeriodEnd
+	};
 }
 
 async function recordChange(
@@ -114,7 +122,9 @@ export async function applySnapshot(
 
 	const item = sub.items.data[0];
 	const price = item?.price;
-	const interval = (price?.recurring?.interval === 'year' ? 'year' : price ? 'month' : null) as BillingInterval | null;
+	const interval = (
+		price?.recurring?.interval === 'year' ? 'year' : price ? 'month' : null
+	) as BillingInterval | null;
 	const state = {
 		status: sub.status,
 		tierRank: price ? await tierForPrice(tx, price) : null,

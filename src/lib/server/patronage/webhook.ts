@@ -46,7 +46,8 @@ export async function receiveStripeWebhook(
 	signature: string | null,
 	options: ProcessOptions = {}
 ): Promise<WebhookResult> {
-	if (!signature) return { status: 400, body: { received: false, error: 'Missing Stripe-Signature header.' } };
+	if (!signature)
+		return { status: 400, body: { received: false, error: 'Missing Stripe-Signature header.' } };
 	if (!payments.webhookSecret)
 		return { status: 400, body: { received: false, error: 'No webhook secret is configured.' } };
 	let event: Stripe.Event;
@@ -67,7 +68,10 @@ export async function processStripeEvent(
 	options: ProcessOptions = {}
 ): Promise<Outcome> {
 	if (!(HANDLED_EVENTS as readonly string[]).includes(event.type)) return { received: true, ignored: true };
-	const [seen] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+	const [seen] = await db
+		.select({ id: stripeEvents.id })
+		.from(stripeEvents)
+		.where(eq(stripeEvents.id, event.id));
 	if (seen) return { received: true, duplicate: true };
 
 	const plan = await readFromStripe(db, payments, event);
@@ -128,7 +132,8 @@ interface Plan {
 	disputed: boolean;
 }
 
-const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
+const idOf = (v: string | { id: string } | null | undefined) =>
+	v == null ? null : typeof v === 'string' ? v : v.id;
 
 /** The subscription an invoice bills (its place moved in newer API versions). */
 function invoiceSubscription(invoice: Stripe.Invoice): string | null {
@@ -136,13 +141,18 @@ function invoiceSubscription(invoice: Stripe.Invoice): string | null {
 	return idOf(invoice.parent?.subscription_details?.subscription ?? legacy ?? null);
 }
 
-async function readSubscription(payments: Payments, id: string, fallback?: Stripe.Subscription): Promise<Snapshot | null> {
+async function readSubscription(
+	payments: Payments,
+	id: string,
+	fallback?: Stripe.Subscription
+): Promise<Snapshot | null> {
 	const readAtMs = Date.now();
 	try {
 		return { subscription: await payments.stripe.subscriptions.retrieve(id), readAtMs };
 	} catch (err) {
 		// Deleted in Stripe (test data wiped): the event's own copy is all there is; order it as of the event.
-		if ((err as { code?: string }).code === 'resource_missing' && fallback) return { subscription: fallback, readAtMs: 0 };
+		if ((err as { code?: string }).code === 'resource_missing' && fallback)
+			return { subscription: fallback, readAtMs: 0 };
 		throw err;
 	}
 }
@@ -189,9 +199,13 @@ async function readFromStripe(db: Database, payments: Payments, event: Stripe.Ev
 			if (plan.memberId) {
 				for (const s of await liveSubscriptions(db, plan.memberId)) {
 					const readAtMs = Date.now();
-					const subscription = await payments.stripe.subscriptions.cancel(s.id, {}, {
-						idempotencyKey: `dispute-cancel:${event.data.object.id}:${s.id}`
-					});
+					const subscription = await payments.stripe.subscriptions.cancel(
+						s.id,
+						{},
+						{
+							idempotencyKey: `dispute-cancel:${event.data.object.id}:${s.id}`
+						}
+					);
 					plan.snapshots.push({ subscription, readAtMs });
 				}
 			}

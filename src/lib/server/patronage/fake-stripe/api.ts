@@ -241,7 +241,12 @@ async function route(fake: FakeStripe, { method, path, params }: FakeRequest): P
 		return obj ? ok(obj) : notFound(parts[1]);
 	}
 
-	return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } } };
+	return {
+		status: 404,
+		body: {
+			error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` }
+		}
+	};
 }
 
 function setPrice(sub: StripeObject, price: StripeObject): void {
@@ -256,7 +261,12 @@ function addInterval(d: Date, interval: string): Date {
 	return next;
 }
 
-export function buildEvent(type: string, object: StripeObject, created: Date, previous?: Record<string, unknown>) {
+export function buildEvent(
+	type: string,
+	object: StripeObject,
+	created: Date,
+	previous?: Record<string, unknown>
+) {
 	return {
 		id: fakeId('evt'),
 		object: 'event',
@@ -300,7 +310,10 @@ function invoiceFor(sub: StripeObject, at: Date, paid: boolean, reason: string):
 		amount_paid: paid ? amount : 0,
 		status: paid ? 'paid' : 'open',
 		billing_reason: reason,
-		parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata: sub.metadata } },
+		parent: {
+			type: 'subscription_details',
+			subscription_details: { subscription: sub.id, metadata: sub.metadata }
+		},
 		livemode: false
 	};
 }
@@ -403,7 +416,9 @@ export async function portalUpdate(
 	const now = fake.now();
 	if (change.cancelAtPeriodEnd !== undefined) {
 		sub.cancel_at_period_end = change.cancelAtPeriodEnd;
-		sub.cancel_at = change.cancelAtPeriodEnd ? (sub.items as { data: { current_period_end: number }[] }).data[0].current_period_end : null;
+		sub.cancel_at = change.cancelAtPeriodEnd
+			? (sub.items as { data: { current_period_end: number }[] }).data[0].current_period_end
+			: null;
 	}
 	if (change.priceId) {
 		const price = await fake.store.get(change.priceId);

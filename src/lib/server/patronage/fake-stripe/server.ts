@@ -38,7 +38,9 @@ export async function startFakeStripeServer(fake: FakeStripe, port = 0): Promise
 		req.on('end', () => {
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			const body = Buffer.concat(chunks).toString('utf8');
-			const params = parseStripeForm(req.method === 'GET' || req.method === 'DELETE' ? url.search.slice(1) : body);
+			const params = parseStripeForm(
+				req.method === 'GET' || req.method === 'DELETE' ? url.search.slice(1) : body
+			);
 			const key = req.headers['idempotency-key'];
 			fake
 				.handle({
