@@ -64,7 +64,11 @@ export async function getBillingSummary(
 			currency: sub.currency,
 			status: sub.status,
 			grants: live,
-			nextPaymentAt: live && !ending && sub.currentPeriodEnd ? sub.currentPeriodEnd.toISOString() : null,
+			// While past_due the next charge is the retry of the failed one, not a date we know.
+			nextPaymentAt:
+				live && !ending && sub.status !== 'past_due' && sub.currentPeriodEnd
+					? sub.currentPeriodEnd.toISOString()
+					: null,
 			endsAt: live && ending ? ((sub.cancelAt ?? sub.currentPeriodEnd)?.toISOString() ?? null) : null,
 			graceEndsAt:
 				sub.status === 'past_due' && sub.pastDueSince
