@@ -3,7 +3,7 @@
 // shows the grace banner. Phone viewport, axe on every page of the journey.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { newEmail, signUp } from './helpers';
+import { DEMO_PASSWORD, DEMO_STAFF, newEmail, signIn, signOut, signUp } from './helpers';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const SHOTS = 'test-results/patronage';
@@ -86,9 +86,43 @@ test('a fan becomes a Patron, cancels at period end, and is told to update their
 	expect(await seriousViolations(page)).toEqual([]);
 	await page.screenshot({ path: `${SHOTS}/billing-grace.png`, fullPage: true });
 
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.screenshot({ path: `${SHOTS}/billing-grace-dark.png`, fullPage: true });
+	await page.emulateMedia({ colorScheme: 'light' });
+
 	// Still a Patron during the grace period.
 	await page.goto('/me');
 	await expect(page.getByText('through patronage')).toBeVisible();
+});
+
+test('staff give a complimentary tier and see patrons and MRR changes', async ({ page }) => {
+	const email = newEmail('gift');
+	await signUp(page, 'Gia Gift', email, 'patronage-e2e-2026');
+	await signOut(page);
+	await signIn(page, DEMO_STAFF, DEMO_PASSWORD);
+	await page.goto('/staff/patrons');
+	await expect(page.getByRole('heading', { name: 'Patrons', exact: true })).toBeVisible();
+	await page.getByLabel('Member email').fill(email);
+	await page.getByLabel('Tier').selectOption({ label: 'Inner Circle' });
+	await page.getByLabel('Until (inclusive)').fill('2030-01-31');
+	await page.getByLabel('Reason').fill('Won the setlist contest');
+	await page.getByRole('button', { name: 'Give the tier' }).click();
+	await expect(page.getByText('Gia Gift now holds the tier.')).toBeVisible();
+	const row = page.getByRole('row').filter({ hasText: email });
+	await expect(row).toContainText('Inner Circle');
+	await expect(row).toContainText('Won the setlist contest');
+	expect(await seriousViolations(page)).toEqual([]);
+	await page.screenshot({ path: `${SHOTS}/staff-patrons.png`, fullPage: true });
+
+	// A bad email is refused next to the field, the other values kept.
+	await page.getByLabel('Member email').fill('nobody@example.com');
+	await page.getByLabel('Until (inclusive)').fill('2030-01-31');
+	await page.getByLabel('Reason').fill('Typo');
+	await page.getByRole('button', { name: 'Give the tier' }).click();
+	await expect(page.getByLabel('Member email')).toHaveAccessibleDescription(
+		'No member has this email address.'
+	);
+	await expect(page.getByLabel('Reason')).toHaveValue('Typo');
 });
 
 test('cancelling the demo checkout returns to /tiers with nothing changed', async ({ page }) => {

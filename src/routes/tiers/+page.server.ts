@@ -8,6 +8,7 @@ import { loadLadder } from '$lib/server/loyalty/engine';
 import { getStanding } from '$lib/server/loyalty/standing';
 import { tiers } from '$lib/server/db/schema';
 import { startCheckout } from '$lib/server/patronage/checkout';
+import { liveSubscriptions } from '$lib/server/patronage/subscriptions';
 import { getPayments } from '$lib/server/patronage/payments';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +16,7 @@ import type { Actions, PageServerLoad } from './$types';
 // Public: the ladder is how we invite people in. Signed-in fans also see where they stand.
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = getDb();
-	const [ladder, prices, standing] = await Promise.all([
+	const [ladder, prices, standing, plans] = await Promise.all([
 		loadLadder(db),
 		db
 			.select({
@@ -25,7 +26,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				currency: tiers.currency
 			})
 			.from(tiers),
-		locals.user ? getStanding(db, locals.user.id) : null
+		locals.user ? getStanding(db, locals.user.id) : null,
+		locals.user ? liveSubscriptions(db, locals.user.id) : []
 	]);
 	return {
 		tiers: ladder.map((t) => {
@@ -45,6 +47,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		current: standing
 			? { rank: standing.progress.rank, points: standing.progress.points, route: standing.progress.route }
 			: null,
+		// A subscriber changes plan in the portal (prorated) rather than buying a second one.
+		hasPlan: plans.length > 0,
 		demoPayments: config.demoPayments,
 		checkoutCancelled: url.searchParams.get('checkout') === 'cancelled',
 		// One per page view: submitting the same choice twice opens the same Checkout Session.
