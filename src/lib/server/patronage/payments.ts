@@ -33,10 +33,12 @@ export function createStripeClient(secretKey: string, address?: StripeAddress): 
 	});
 }
 
+export class PaymentsConfigError extends Error {}
+
 /** Demo payments must never stand in for a live account in production. */
 export function assertDemoAllowed(settings: { production: boolean; secretKey: string; demo: boolean }): void {
 	if (settings.demo && settings.production && settings.secretKey.startsWith('sk_live'))
-		throw new Error(
+		throw new PaymentsConfigError(
 			'Demo payments refuse to run in production with a live Stripe key: unset PATRONAGE_DEMO_PAYMENTS.'
 		);
 }
