@@ -120,6 +120,7 @@ describe('classifying changes', () => {
 		expect(classifyChange(side(3, 1500, 'past_due'), side(3, 1500))).toBe('recovered');
 		expect(classifyChange(side(3, 1500), side(3, 1500, 'active', true))).toBe('cancel_scheduled');
 		expect(classifyChange(side(3, 1500, 'active', true), side(3, 1500))).toBe('cancel_withdrawn');
+		expect(classifyChange(side(3, 1500), side(3, 1250))).toBe('plan_changed');
 		expect(classifyChange(side(3, 1500), side(3, 1500))).toBeNull();
 		expect(classifyChange(null, side(null, 0, 'incomplete'))).toBeNull();
 	});

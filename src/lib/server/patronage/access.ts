@@ -100,7 +100,8 @@ export type ChangeKind =
 	| 'cancel_withdrawn'
 	| 'past_due'
 	| 'recovered'
-	| 'ended';
+	| 'ended'
+	| 'plan_changed';
 
 export interface ChangeSide {
 	/** The tier the subscription grants now (null when it grants none). */
@@ -123,8 +124,8 @@ export function classifyChange(before: ChangeSide | null, after: ChangeSide): Ch
 	if (before.status === 'past_due' && after.status === 'active') return 'recovered';
 	if (!before.cancelAtPeriodEnd && after.cancelAtPeriodEnd) return 'cancel_scheduled';
 	if (before.cancelAtPeriodEnd && !after.cancelAtPeriodEnd) return 'cancel_withdrawn';
-	if (before.mrr !== after.mrr)
-		return is !== null && was !== null && after.mrr > before.mrr ? 'upgraded' : 'downgraded';
+	// Same tier, another price (monthly ↔ yearly, a new amount): the MRR delta says by how much.
+	if (before.mrr !== after.mrr) return 'plan_changed';
 	return null;
 }
 

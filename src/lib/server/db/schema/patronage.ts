@@ -147,7 +147,7 @@ export const subscriptionEvents = pgTable(
 			.references(() => users.id),
 		/** Null for complimentary tiers (no subscription). */
 		stripeSubscriptionId: text('stripe_subscription_id'),
-		/** started | upgraded | downgraded | cancel_scheduled | cancel_withdrawn | past_due | recovered | ended | comp_granted | comp_ended */
+		/** started | upgraded | downgraded | plan_changed | cancel_scheduled | cancel_withdrawn | past_due | recovered | ended | comp_granted */
 		kind: text('kind').notNull(),
 		fromRank: integer('from_rank'),
 		toRank: integer('to_rank'),
