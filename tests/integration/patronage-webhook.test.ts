@@ -3,7 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { inboxItems, stripeEvents, tierChanges } from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/demo/seed';
 import { checkoutState, openPortal, startCheckout } from '$lib/server/patronage/checkout';
-import { buildEvent, endPeriod, fakeId } from '$lib/server/patronage/fake-stripe/api';
+import { buildEvent, endPeriod, fakeId, portalUpdate } from '$lib/server/patronage/fake-stripe/api';
+import { priceFor } from '$lib/server/patronage/prices';
 import { syncPrices } from '$lib/server/patronage/prices';
 import { runPatronageDueWork } from '$lib/server/patronage/subscriptions';
 import { receiveStripeWebhook } from '$lib/server/patronage/webhook';
@@ -301,6 +302,30 @@ forEachDriver('patronage webhooks', (t) => {
 			origin: 'https://e.example'
 		});
 		expect(again.kind).toBe('already_patron');
+	});
+
+	it('upgrades at once and downgrades at the end of the period, each with its MRR delta', async () => {
+		const member = await newMember(t.db);
+		const { subscriptionId } = await buy(t.db, h, member, 2, 'month'); // Supporter: 5 €
+		const patron = (await priceFor(t.db, 3, 'month'))!;
+		await deliverAll(t.db, h, await portalUpdate(h.fake, subscriptionId, { priceId: patron.stripePriceId }));
+		expect(await tierOf(t.db, member.id)).toMatchObject({ paidRank: 3, rank: 3 });
+		const supporter = (await priceFor(t.db, 2, 'year'))!;
+		await deliverAll(
+			t.db,
+			h,
+			await portalUpdate(h.fake, subscriptionId, { priceId: supporter.stripePriceId })
+		);
+		expect((await tierOf(t.db, member.id)).rank).toBe(3); // still Patron until the period ends
+		await deliverAll(t.db, h, await endPeriod(h.fake, subscriptionId, true));
+		expect(await tierOf(t.db, member.id)).toMatchObject({ paidRank: 2, rank: 2 });
+		const { changes, points } = await effectsOf(t.db, member.id);
+		expect(changes.map((c) => [c.kind, c.fromRank, c.toRank, c.mrrDeltaMinor])).toEqual([
+			['started', null, 2, 500],
+			['upgraded', 2, 3, 1000],
+			['downgraded', 3, 2, 417 - 1500]
+		]);
+		expect(points.map((p) => p.points).sort((a, b) => a - b)).toEqual([5, 50]);
 	});
 
 	it('counts the stripe_events rows of processed events only', async () => {
