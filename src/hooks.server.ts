@@ -15,11 +15,18 @@ import { log } from '$lib/server/log';
 import { recordDailyVisit } from '$lib/server/loyalty/visit';
 import { startJobs, type JobRunner } from '$lib/server/jobs';
 import { dueWork } from '$lib/server/scheduled-work';
+import { assertDemoAllowed, PaymentsConfigError } from '$lib/server/patronage/payments';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
 	let jobs: JobRunner | undefined;
 	try {
+		// Demo payments never stand in for a live Stripe account in production: refuse to start.
+		assertDemoAllowed({
+			production: config.production,
+			secretKey: config.stripeSecretKey,
+			demo: config.demoPayments
+		});
 		const handle = await startDatabase();
 		if (config.demo) await seedDemo(handle.db);
 		else await seedEssentials(handle.db);
@@ -35,7 +42,9 @@ export const init: ServerInit = async () => {
 	} catch (err) {
 		// One clear line instead of a stack trace: the usual cause is a wrong DATABASE_URL.
 		const reason =
-			err instanceof DatabaseConfigError ? err.message : `database failed to start: ${String(err)}`;
+			err instanceof DatabaseConfigError || err instanceof PaymentsConfigError
+				? err.message
+				: `database failed to start: ${String(err)}`;
 		console.error(`Encore cannot start: ${reason}`);
 		process.exit(1);
 	}

@@ -50,7 +50,19 @@ export const config = {
 	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000)),
 	/** Fan accounts inactive this many days are deleted (after a warning); 0 or empty: never. */
 	retentionInactiveDays: Math.max(0, int(env.RETENTION_INACTIVE_DAYS, 0)),
-	retentionWarningDays: Math.max(0, int(env.RETENTION_WARNING_DAYS, 30))
+	retentionWarningDays: Math.max(0, int(env.RETENTION_WARNING_DAYS, 30)),
+	/** Stripe secret key; empty means demo payments (a local, clearly labelled stand-in for Stripe). */
+	stripeSecretKey: env.STRIPE_SECRET_KEY || '',
+	/** Signing secret of the webhook endpoint (whsec_…), from the dashboard or `stripe listen`. */
+	stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || '',
+	/** Demo payments: on by default when no Stripe key is set; 1 forces them on (never with a live key in production). */
+	demoPayments: flag(env.PATRONAGE_DEMO_PAYMENTS, !env.STRIPE_SECRET_KEY),
+	/** Another Stripe API address (stripe-mock, a test double): host, port, protocol. */
+	stripeApiHost: env.STRIPE_API_HOST || '',
+	stripeApiPort: int(env.STRIPE_API_PORT, 0),
+	stripeApiProtocol: (env.STRIPE_API_PROTOCOL === 'http' ? 'http' : 'https') as 'http' | 'https',
+	/** Days a past_due subscription keeps its tier while Stripe retries the card. */
+	patronageGraceDays: Math.max(0, int(env.PATRONAGE_GRACE_DAYS, 7))
 } as const;
 
 export type Config = typeof config;

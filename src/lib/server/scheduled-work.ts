@@ -7,6 +7,7 @@ import { runMomentsDueWork } from '$lib/server/moments/scheduled';
 import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
 import { runRetentionDueWork } from '$lib/server/privacy/retention';
 import { runTicketsDueWork } from '$lib/server/tickets/draws';
+import { runPatronageDue } from '$lib/server/patronage/due-work';
 
 export type DueWork = {
 	name: string;
@@ -29,6 +30,7 @@ export const dueWork: DueWork[] = [
 	{ name: 'moments', run: atMostEvery(10 * 60_000, runMomentsDueWork) },
 	{ name: 'retention', run: runRetentionDueWork },
 	{ name: 'tickets', run: runTicketsDueWork },
+	{ name: 'patronage lapses', run: runPatronageDue },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

@@ -3,6 +3,9 @@
 // Hooks run in order, before the confirmation email and the erasure; if one throws, nothing is
 // erased and the member is told which step failed.
 import type { Database } from '../db';
+import { cancelSubscriptionsOf } from '../patronage/checkout';
+import { getPayments } from '../patronage/payments';
+import { liveSubscriptions } from '../patronage/subscriptions';
 
 export interface DeletionSubject {
 	id: string;
@@ -23,7 +26,17 @@ export interface BeforeDeletionHook {
 }
 
 // One line per feature, run in this order (e.g. patronage: cancel the Stripe subscription).
-export const beforeAccountDeletion: BeforeDeletionHook[] = [];
+export const beforeAccountDeletion: BeforeDeletionHook[] = [
+	{
+		name: 'billing',
+		failureMessage: 'cancel your paid membership with our payment provider',
+		// Cancelled in Stripe first, so nobody is charged for an account that is gone.
+		run: async (db, member) => {
+			if ((await liveSubscriptions(db, member.id)).length === 0) return;
+			await cancelSubscriptionsOf(db, await getPayments(), member.id);
+		}
+	}
+];
 
 /** A hook may throw this to show its own words to the member. */
 export class DeletionBlockedError extends Error {}

@@ -331,6 +331,100 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			'checked_in_by'
 		)
 	},
+	stripe_customers: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'The link to the Stripe customer stays, so a late refund or dispute still finds the (erased) member.',
+		columns: keepAll('member_id', 'stripe_customer_id', 'created_at')
+	},
+	checkout_sessions: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Checkout attempts: ids, tier and period only.',
+		columns: keepAll(
+			'id',
+			'member_id',
+			'tier_rank',
+			'interval',
+			'created_at',
+			'completed_at',
+			'stripe_subscription_id'
+		)
+	},
+	patron_subscriptions: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Subscription facts feed MRR, churn and lifetime value; they hold ids, amounts and dates only.',
+		columns: keepAll(
+			'id',
+			'member_id',
+			'stripe_customer_id',
+			'status',
+			'tier_rank',
+			'interval',
+			'stripe_price_id',
+			'amount_minor',
+			'currency',
+			'current_period_end',
+			'cancel_at_period_end',
+			'cancel_at',
+			'ended_at',
+			'past_due_since',
+			'granted_rank',
+			'granted_until',
+			'mrr_minor',
+			'disputed_at',
+			'read_at_ms',
+			'created_at',
+			'updated_at'
+		)
+	},
+	subscription_events: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Every change of paid tier with its MRR delta: insights recompute from it.',
+		columns: keepAll(
+			'id',
+			'member_id',
+			'stripe_subscription_id',
+			'kind',
+			'from_rank',
+			'to_rank',
+			'status',
+			'mrr_before_minor',
+			'mrr_after_minor',
+			'mrr_delta_minor',
+			'currency',
+			'occurred_at',
+			'stripe_event_id',
+			'recorded_at'
+		)
+	},
+	patron_comps: {
+		personal: true,
+		memberColumns: ['member_id', 'granted_by'],
+		erase: 'keep',
+		why: 'Complimentary tiers count (at 0) in insights; a reason staff typed may name the member.',
+		columns: {
+			...keepAll('id', 'member_id', 'tier_rank', 'ends_at', 'granted_by', 'created_at', 'revoked_at'),
+			reason: 'scrub'
+		}
+	},
+	demo_stripe_objects: {
+		personal: true,
+		memberColumns: [],
+		// The demo's stand-in for Stripe keeps customers with the member's email and name.
+		alsoMatch: (t, m) =>
+			sql`${t}."object" = 'customer' and lower(${t}."data"->>'email') = ${m.email.toLowerCase()}`,
+		erase: 'delete',
+		why: 'Demo payments only: the local stand-in for Stripe’s customer records.'
+	},
+	stripe_events: { personal: false, why: 'Which Stripe events were processed: ids and types.' },
+	stripe_prices: { personal: false, why: 'Prices of the tiers.' },
 	house: { personal: false, why: 'The house itself.' },
 	tiers: { personal: false, why: 'The ladder.' },
 	earning_rules: { personal: false, why: 'Rules, not members.' },

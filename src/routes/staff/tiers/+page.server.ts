@@ -4,12 +4,13 @@ import { tiers } from '$lib/server/db/schema';
 import { requireStaff } from '$lib/server/auth/guard';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { updateLadder, type TierEdit } from '$lib/server/loyalty/ladder-admin';
+import { listPrices } from '$lib/server/patronage/prices';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	const db = getDb();
-	const ladder = await loadLadder(db);
+	const [ladder, stripe] = await Promise.all([loadLadder(db), listPrices(db)]);
 	const prices = await db
 		.select({
 			rank: tiers.rank,
@@ -26,7 +27,10 @@ export const load: PageServerLoad = async (event) => {
 			benefits: t.benefits,
 			pointsThreshold: t.pointsThreshold,
 			paidName: t.paidName,
-			price: prices.find((p) => p.rank === t.rank) ?? null
+			price: prices.find((p) => p.rank === t.rank) ?? null,
+			stripe: stripe
+				.filter((p) => p.tierId === t.id)
+				.map((p) => ({ interval: p.interval, priceId: p.stripePriceId, amount: p.amountMinor }))
 		}))
 	};
 };

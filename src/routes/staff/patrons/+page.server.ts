@@ -1,0 +1,115 @@
+import { fail } from '@sveltejs/kit';
+import { desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '$lib/server/db';
+import { requireStaff } from '$lib/server/auth/guard';
+import { getUserByEmail } from '$lib/server/auth/users';
+import { config } from '$lib/server/config';
+import { patronSubscriptions, subscriptionEvents, users } from '$lib/server/db/schema';
+import { formValues, parseForm } from '$lib/server/forms';
+import { loadLadder } from '$lib/server/loyalty/engine';
+import { grantComp, listActiveComps, revokeComp } from '$lib/server/patronage/comps';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	const db = getDb();
+	const [ladder, patrons, recent, comps] = await Promise.all([
+		loadLadder(db),
+		db
+			.select({
+				name: users.displayName,
+				email: users.email,
+				tierRank: patronSubscriptions.grantedRank,
+				status: patronSubscriptions.status,
+				mrr: patronSubscriptions.mrrMinor,
+				currency: patronSubscriptions.currency,
+				cancelAtPeriodEnd: patronSubscriptions.cancelAtPeriodEnd
+			})
+			.from(patronSubscriptions)
+			.innerJoin(users, eq(users.id, patronSubscriptions.memberId))
+			.where(isNotNull(patronSubscriptions.grantedRank))
+			.orderBy(desc(patronSubscriptions.mrrMinor))
+			.limit(200),
+		db
+			.select({
+				id: subscriptionEvents.id,
+				name: users.displayName,
+				kind: subscriptionEvents.kind,
+				fromRank: subscriptionEvents.fromRank,
+				toRank: subscriptionEvents.toRank,
+				delta: subscriptionEvents.mrrDeltaMinor,
+				currency: subscriptionEvents.currency,
+				at: subscriptionEvents.occurredAt
+			})
+			.from(subscriptionEvents)
+			.innerJoin(users, eq(users.id, subscriptionEvents.memberId))
+			.orderBy(desc(subscriptionEvents.occurredAt), desc(subscriptionEvents.id))
+			.limit(20),
+		listActiveComps(db)
+	]);
+	const [mrr] = await db
+		.select({ total: sql<number>`coalesce(sum(${patronSubscriptions.mrrMinor}), 0)`.mapWith(Number) })
+		.from(patronSubscriptions);
+	const nameOf = (rank: number | null) =>
+		rank === null ? '—' : (ladder.find((t) => t.rank === rank)?.name ?? `Rank ${rank}`);
+	return {
+		mrr: mrr.total,
+		paidTiers: ladder.filter((t) => t.purchasable).map((t) => ({ rank: t.rank, name: t.name })),
+		patrons: patrons.map((p) => ({ ...p, tier: nameOf(p.tierRank) })),
+		recent: recent.map((r) => ({
+			...r,
+			from: nameOf(r.fromRank),
+			to: nameOf(r.toRank),
+			at: r.at.toISOString()
+		})),
+		comps: comps.map((c) => ({ ...c, tier: nameOf(c.tierRank), endsAt: c.endsAt.toISOString() }))
+	};
+};
+
+const compSchema = z.object({
+	email: z.string().trim().toLowerCase().email('Enter the member’s email address.'),
+	tierRank: z.coerce.number({ message: 'Choose a paid tier.' }).int(),
+	endsAt: z.iso.date({ message: 'Choose an end date.' }),
+	reason: z
+		.string()
+		.trim()
+		.min(3, 'Say why (a gift, a prize, a thank-you…).')
+		.max(200, 'Keep it under 200 characters.')
+});
+
+export const actions: Actions = {
+	grant: async (event) => {
+		const staff = requireStaff(event);
+		const form = await event.request.formData();
+		const values = formValues(form);
+		const parsed = parseForm(compSchema, form);
+		if (!parsed.ok) return fail(400, { action: 'grant', errors: parsed.errors, values });
+		const db = getDb();
+		const member = await getUserByEmail(db, parsed.data.email);
+		if (!member)
+			return fail(400, { action: 'grant', errors: { email: 'No member has this email address.' }, values });
+		// The end date is inclusive: the comp runs to the end of that day (UTC).
+		const endsAt = new Date(`${parsed.data.endsAt}T23:59:59Z`);
+		const result = await grantComp(
+			db,
+			{
+				memberId: member.id,
+				tierRank: parsed.data.tierRank,
+				endsAt,
+				reason: parsed.data.reason,
+				actorId: staff.id
+			},
+			config.patronageGraceDays
+		);
+		if (!result.ok) return fail(400, { action: 'grant', errors: { [result.field]: result.message }, values });
+		return { action: 'grant', granted: member.displayName };
+	},
+	revoke: async (event) => {
+		const staff = requireStaff(event);
+		const id = Number((await event.request.formData()).get('id'));
+		if (!Number.isInteger(id)) return fail(400, { action: 'revoke', errors: { form: 'Unknown comp.' } });
+		await revokeComp(getDb(), id, staff.id, config.patronageGraceDays);
+		return { action: 'revoke', revoked: true };
+	}
+};
