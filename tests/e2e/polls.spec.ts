@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_STAFF, newEmail, signIn, signUp } from './helpers';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -9,6 +9,12 @@ async function seriousViolations(page: Page) {
 	return results.violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 		.map((v) => ({ rule: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+/** A second person on another phone, in their own context (axe needs a context it created). */
+export async function staffContext(browser: Browser) {
+	const { baseURL, viewport } = test.info().project.use;
+	return browser.newContext({ baseURL, viewport, isMobile: true, hasTouch: true, locale: 'en-GB' });
 }
 
 /** Tabs forward until the element with this id has focus: the page is used by keyboard only. */
@@ -111,4 +117,39 @@ test('staff create a ranked poll and see it listed; bad input is refused by the 
 	await page.goto('/staff/polls');
 	await expect(page.getByRole('link', { name: 'Which B-side should we record?' })).toBeVisible();
 	expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('a fan shares and supports ideas; staff turn one into a poll option', async ({ page: fan, browser }) => {
+	await signIn(fan, 'ines@encore.demo', DEMO_PASSWORD);
+	await fan.goto('/ideas');
+	await fan.getByRole('textbox', { name: 'Your idea' }).fill('No');
+	await fan.getByRole('button', { name: 'Send my idea' }).click();
+	await expect(fan.getByRole('textbox', { name: 'Your idea' })).toHaveAccessibleDescription(/at least 5 characters/);
+	await fan.getByRole('textbox', { name: 'Your idea' }).fill('A <b>choir</b> night with fans');
+	await fan.getByRole('button', { name: 'Send my idea' }).click();
+	await expect(fan.getByRole('status').filter({ hasText: 'Your idea is in' })).toBeVisible();
+	await expect(fan.getByRole('heading', { name: 'A choir night with fans' })).toBeVisible();
+	const support = fan.getByRole('button', { name: 'Support: A livestream from the tram depot' });
+	await support.click();
+	await expect(fan.getByRole('button', { name: 'Supported, tap to withdraw: A livestream from the tram depot' })).toBeVisible();
+	await expect(
+		fan.getByRole('listitem').filter({ hasText: 'A livestream from the tram depot' }).getByText('1 supporter')
+	).toBeVisible();
+	expect(await seriousViolations(fan)).toEqual([]);
+	await fan.screenshot({ path: 'test-results/screens/ideas.png', fullPage: true });
+
+	const staff = await (await staffContext(browser)).newPage();
+	await signIn(staff, DEMO_STAFF, DEMO_PASSWORD);
+	await staff.goto('/staff/ideas?status=received');
+	expect(await seriousViolations(staff)).toEqual([]);
+	const card = staff.getByRole('listitem').filter({ hasText: 'A choir night with fans' });
+	await card.getByLabel('Add as an option to').selectOption({ label: 'Which song should close the spring tour?' });
+	await card.getByLabel('Option label').fill('Choir night');
+	await card.getByRole('button', { name: /Turn into a poll option/ }).click();
+	await expect(staff.getByRole('status').filter({ hasText: 'now a poll option' })).toBeVisible();
+	await staff.screenshot({ path: 'test-results/screens/staff-ideas.png', fullPage: true });
+
+	await fan.goto('/polls');
+	await fan.getByRole('link', { name: 'Which song should close the spring tour?' }).click();
+	await expect(fan.getByLabel('Choir night')).toBeVisible();
 });
