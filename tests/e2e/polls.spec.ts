@@ -153,3 +153,49 @@ test('a fan shares and supports ideas; staff turn one into a poll option', async
 	await fan.getByRole('link', { name: 'Which song should close the spring tour?' }).click();
 	await expect(fan.getByLabel('Choir night')).toBeVisible();
 });
+
+test('staff invite a segment to a board and a fan accepts, then joins the discussion', async ({ page: fan, browser }) => {
+	await signUp(fan, 'Bo Board', newEmail('bo'), 'a long enough passphrase');
+	await openPoll(fan, 'Which song should close the spring tour?');
+	await fan.getByLabel('Owl Song').check();
+	await fan.getByRole('button', { name: 'Cast my vote' }).click();
+	await expect(fan.getByRole('status').filter({ hasText: 'Your vote is counted' })).toBeVisible();
+
+	const staff = await (await staffContext(browser)).newPage();
+	await signIn(staff, DEMO_STAFF, DEMO_PASSWORD);
+	await staff.goto('/staff/board');
+	expect(await seriousViolations(staff)).toEqual([]);
+	await staff.getByLabel('Name').fill('Listening Panel');
+	await staff.getByLabel('Purpose').fill('Hear the new record first and tell us what works.');
+	await staff.getByLabel('Seats').fill('3');
+	await staff.getByLabel('Term ends').fill(`${new Date().getFullYear() + 1}-06-30`);
+	await staff.getByRole('button', { name: 'Create board' }).click();
+	await expect(staff.getByRole('heading', { level: 1, name: 'Listening Panel' })).toBeVisible();
+
+	await staff.getByLabel('Points in the last 12 months, at least').fill('lots');
+	await staff.getByRole('button', { name: 'Preview members' }).click();
+	await expect(staff.getByLabel('Points in the last 12 months, at least')).toHaveAttribute('aria-invalid', 'true');
+	await staff.getByLabel('Points in the last 12 months, at least').fill('');
+	await staff.getByLabel('Has voted in a poll').selectOption('yes');
+	await staff.getByRole('button', { name: 'Preview members' }).click();
+	await expect(staff.getByRole('heading', { name: /members? match: has voted in a poll/ })).toBeVisible();
+	await expect(staff.getByRole('table', { name: /Members in the segment/ })).toContainText('Bo Board');
+	expect(await seriousViolations(staff)).toEqual([]);
+	await staff.getByRole('button', { name: /^Invite \d+ members?$/ }).click();
+	await expect(staff.getByRole('status').filter({ hasText: /invitations? sent/ })).toBeVisible();
+	await staff.screenshot({ path: 'test-results/screens/staff-board.png', fullPage: true });
+
+	await fan.goto('/board');
+	const invite = fan.getByRole('article', { name: 'Listening Panel' });
+	await expect(invite).toContainText('3 of 3 seats left');
+	expect(await seriousViolations(fan)).toEqual([]);
+	await fan.screenshot({ path: 'test-results/screens/board-invite.png', fullPage: true });
+	await invite.getByRole('button', { name: /Accept the seat/ }).click();
+	await expect(fan.getByRole('status').filter({ hasText: 'Welcome aboard' })).toBeVisible();
+	await fan.getByRole('link', { name: 'Listening Panel' }).click();
+	await fan.getByLabel('Start a thread').fill('Could we hear the B-sides too?');
+	await fan.getByRole('button', { name: 'Post', exact: true }).click();
+	await expect(fan.getByText('Could we hear the B-sides too?')).toBeVisible();
+	expect(await seriousViolations(fan)).toEqual([]);
+	await fan.screenshot({ path: 'test-results/screens/board-page.png', fullPage: true });
+});
