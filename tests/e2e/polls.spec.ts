@@ -67,9 +67,9 @@ test('a fan ranks options by keyboard only, sees errors by the fields, then the 
 	await expect(page.getByRole('status').filter({ hasText: 'Your vote is counted' })).toBeVisible();
 	const rounds = page.getByRole('table', { name: /each round of the runoff/ });
 	await expect(rounds).toBeVisible();
-	await expect(page.getByRole('table', { name: /First preferences/ }).getByRole('row', { name: /Antwerp/ })).toContainText(
-		'Your choice'
-	);
+	await expect(
+		page.getByRole('table', { name: /First preferences/ }).getByRole('row', { name: /Antwerp/ })
+	).toContainText('Your choice');
 	await expect(page.getByText('You voted on')).toBeVisible();
 	expect(await seriousViolations(page)).toEqual([]);
 	await page.screenshot({ path: 'test-results/screens/poll-ranked-results.png', fullPage: true });
@@ -83,7 +83,9 @@ test('results stay hidden until close on an after-close poll, and the outcome is
 	await page.screenshot({ path: 'test-results/screens/poll-multiple.png', fullPage: true });
 	for (const label of ['Tour poster', 'Lyric book', 'Enamel pin']) await page.getByLabel(label).check();
 	await page.getByRole('button', { name: 'Cast my vote' }).click();
-	await expect(page.getByRole('alert').filter({ hasText: 'Choose at most 2 options (you chose 3).' })).toBeVisible();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Choose at most 2 options (you chose 3).' })
+	).toBeVisible();
 	await page.getByLabel('Enamel pin').uncheck();
 	await page.getByRole('button', { name: 'Cast my vote' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Your vote is counted' })).toBeVisible();
@@ -124,14 +126,18 @@ test('a fan shares and supports ideas; staff turn one into a poll option', async
 	await fan.goto('/ideas');
 	await fan.getByRole('textbox', { name: 'Your idea' }).fill('No');
 	await fan.getByRole('button', { name: 'Send my idea' }).click();
-	await expect(fan.getByRole('textbox', { name: 'Your idea' })).toHaveAccessibleDescription(/at least 5 characters/);
+	await expect(fan.getByRole('textbox', { name: 'Your idea' })).toHaveAccessibleDescription(
+		/at least 5 characters/
+	);
 	await fan.getByRole('textbox', { name: 'Your idea' }).fill('A <b>choir</b> night with fans');
 	await fan.getByRole('button', { name: 'Send my idea' }).click();
 	await expect(fan.getByRole('status').filter({ hasText: 'Your idea is in' })).toBeVisible();
 	await expect(fan.getByRole('heading', { name: 'A choir night with fans' })).toBeVisible();
 	const support = fan.getByRole('button', { name: 'Support: A livestream from the tram depot' });
 	await support.click();
-	await expect(fan.getByRole('button', { name: 'Supported, tap to withdraw: A livestream from the tram depot' })).toBeVisible();
+	await expect(
+		fan.getByRole('button', { name: 'Supported, tap to withdraw: A livestream from the tram depot' })
+	).toBeVisible();
 	await expect(
 		fan.getByRole('listitem').filter({ hasText: 'A livestream from the tram depot' }).getByText('1 supporter')
 	).toBeVisible();
@@ -143,7 +149,9 @@ test('a fan shares and supports ideas; staff turn one into a poll option', async
 	await staff.goto('/staff/ideas?status=received');
 	expect(await seriousViolations(staff)).toEqual([]);
 	const card = staff.getByRole('listitem').filter({ hasText: 'A choir night with fans' });
-	await card.getByLabel('Add as an option to').selectOption({ label: 'Which song should close the spring tour?' });
+	await card
+		.getByLabel('Add as an option to')
+		.selectOption({ label: 'Which song should close the spring tour?' });
 	await card.getByLabel('Option label').fill('Choir night');
 	await card.getByRole('button', { name: /Turn into a poll option/ }).click();
 	await expect(staff.getByRole('status').filter({ hasText: 'now a poll option' })).toBeVisible();
@@ -154,7 +162,10 @@ test('a fan shares and supports ideas; staff turn one into a poll option', async
 	await expect(fan.getByLabel('Choir night')).toBeVisible();
 });
 
-test('staff invite a segment to a board and a fan accepts, then joins the discussion', async ({ page: fan, browser }) => {
+test('staff invite a segment to a board and a fan accepts, then joins the discussion', async ({
+	page: fan,
+	browser
+}) => {
 	await signUp(fan, 'Bo Board', newEmail('bo'), 'a long enough passphrase');
 	await openPoll(fan, 'Which song should close the spring tour?');
 	await fan.getByLabel('Owl Song').check();
@@ -174,7 +185,10 @@ test('staff invite a segment to a board and a fan accepts, then joins the discus
 
 	await staff.getByLabel('Points in the last 12 months, at least').fill('lots');
 	await staff.getByRole('button', { name: 'Preview members' }).click();
-	await expect(staff.getByLabel('Points in the last 12 months, at least')).toHaveAttribute('aria-invalid', 'true');
+	await expect(staff.getByLabel('Points in the last 12 months, at least')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
 	await staff.getByLabel('Points in the last 12 months, at least').fill('');
 	await staff.getByLabel('Has voted in a poll').selectOption('yes');
 	await staff.getByRole('button', { name: 'Preview members' }).click();

@@ -23,12 +23,29 @@ import { HOUR, newMembers, newPoll } from './polls-fixtures';
 const DAY = 24 * HOUR;
 
 async function board(db: Database, staff: string, seats = 3) {
-	return createBoard(db, { name: unique('Board'), purpose: 'Shape the next record.', seats, termEndsAt: new Date(Date.now() + 365 * DAY) }, staff);
+	return createBoard(
+		db,
+		{
+			name: unique('Board'),
+			purpose: 'Shape the next record.',
+			seats,
+			termEndsAt: new Date(Date.now() + 365 * DAY)
+		},
+		staff
+	);
 }
 
 /** Invites exactly these members (a segment of everyone, then only theirs are kept). */
-async function invite(db: Database, boardId: number, staff: string, members: string[], deadline = new Date(Date.now() + 7 * DAY)) {
-	await db.insert(boardInvitations).values(members.map((memberId) => ({ boardId, memberId, deadline, invitedBy: staff })));
+async function invite(
+	db: Database,
+	boardId: number,
+	staff: string,
+	members: string[],
+	deadline = new Date(Date.now() + 7 * DAY)
+) {
+	await db
+		.insert(boardInvitations)
+		.values(members.map((memberId) => ({ boardId, memberId, deadline, invitedBy: staff })));
 	return db.select().from(boardInvitations).where(eq(boardInvitations.boardId, boardId));
 }
 
@@ -41,10 +58,19 @@ forEachDriver('segments and advisory boards', (t) => {
 		// Only this test's members: tag their names, then filter the preview by them.
 		for (const id of [insider, attendee, voter, newcomer])
 			await t.db.update(users).set({ displayName: tag }).where(eq(users.id, id));
-		await t.db.update(users).set({ createdAt: new Date(Date.now() - 400 * DAY) }).where(eq(users.id, insider));
+		await t.db
+			.update(users)
+			.set({ createdAt: new Date(Date.now() - 400 * DAY) })
+			.where(eq(users.id, insider));
 		await t.db.insert(memberTiers).values({ memberId: insider, earnedRank: 2, rank: 2 });
 		await t.db.transaction((tx) =>
-			recordEngagement(tx, { memberId: attendee, kind: 'venue_checkin', object: 'event:1', source: 'test', idempotencyKey: unique('k') })
+			recordEngagement(tx, {
+				memberId: attendee,
+				kind: 'venue_checkin',
+				object: 'event:1',
+				source: 'test',
+				idempotencyKey: unique('k')
+			})
 		);
 		const { id: pollId } = await newPoll(t.db, staff);
 		const option = String((await getPoll(t.db, pollId))!.options[0].id);
@@ -52,7 +78,10 @@ forEachDriver('segments and advisory boards', (t) => {
 
 		const mine = async (f: Partial<SegmentFilter>) => {
 			const r = await previewSegment(t.db, { ...EMPTY_FILTER, ...f }, new Date(), 10_000);
-			return r.members.filter((m) => m.displayName === tag).map((m) => m.id).sort();
+			return r.members
+				.filter((m) => m.displayName === tag)
+				.map((m) => m.id)
+				.sort();
 		};
 		expect(await mine({})).toEqual([insider, attendee, voter, newcomer].sort());
 		expect(await mine({ tiers: [2] })).toEqual([insider]);
@@ -70,9 +99,19 @@ forEachDriver('segments and advisory boards', (t) => {
 		const [staff] = await newMembers(t.db, 1, 'staff');
 		const b = await board(t.db, staff);
 		const filter = { ...EMPTY_FILTER, minTenureDays: 0 };
-		const first = await inviteSegment(t.db, { boardId: b.id, filter, deadline: new Date(Date.now() + DAY), staffId: staff });
+		const first = await inviteSegment(t.db, {
+			boardId: b.id,
+			filter,
+			deadline: new Date(Date.now() + DAY),
+			staffId: staff
+		});
 		expect(first.invited).toBeGreaterThan(0);
-		const again = await inviteSegment(t.db, { boardId: b.id, filter, deadline: new Date(Date.now() + DAY), staffId: staff });
+		const again = await inviteSegment(t.db, {
+			boardId: b.id,
+			filter,
+			deadline: new Date(Date.now() + DAY),
+			staffId: staff
+		});
 		expect(again.invited).toBe(0);
 		const items = await t.db.select().from(inboxItems).where(eq(inboxItems.kind, 'board_invitation'));
 		expect(items.filter((i) => i.data.boardId === b.id)).toHaveLength(first.invited);
@@ -82,7 +121,13 @@ forEachDriver('segments and advisory boards', (t) => {
 		const [staff, a, b, c, late, decliner] = await newMembers(t.db, 6);
 		const brd = await board(t.db, staff, 2);
 		const invs = await invite(t.db, brd.id, staff, [a, b, c, decliner]);
-		const [lateInv] = await invite(t.db, (await board(t.db, staff)).id, staff, [late], new Date(Date.now() - HOUR));
+		const [lateInv] = await invite(
+			t.db,
+			(await board(t.db, staff)).id,
+			staff,
+			[late],
+			new Date(Date.now() - HOUR)
+		);
 		const inv = (m: string) => invs.find((i) => i.memberId === m)!.id;
 
 		expect(await acceptInvitation(t.db, inv(a), a)).toEqual({ ok: true });
@@ -90,9 +135,17 @@ forEachDriver('segments and advisory boards', (t) => {
 		expect(await acceptInvitation(t.db, inv(b), c)).toMatchObject({ ok: false, code: 'not_found' });
 		expect(await acceptInvitation(t.db, inv(b), b)).toEqual({ ok: true });
 		expect(await acceptInvitation(t.db, inv(c), c)).toMatchObject({ ok: false, code: 'board_full' });
-		expect(await acceptInvitation(t.db, lateInv.id, late)).toMatchObject({ ok: false, code: 'deadline_passed' });
-		expect(await declineInvitation(t.db, inv(decliner), decliner, 'Touring <b>myself</b> that month')).toEqual({ ok: true });
-		const [declined] = await t.db.select().from(boardInvitations).where(eq(boardInvitations.id, inv(decliner)));
+		expect(await acceptInvitation(t.db, lateInv.id, late)).toMatchObject({
+			ok: false,
+			code: 'deadline_passed'
+		});
+		expect(
+			await declineInvitation(t.db, inv(decliner), decliner, 'Touring <b>myself</b> that month')
+		).toEqual({ ok: true });
+		const [declined] = await t.db
+			.select()
+			.from(boardInvitations)
+			.where(eq(boardInvitations.id, inv(decliner)));
 		expect(declined).toMatchObject({ status: 'declined', declineReason: 'Touring myself that month' });
 		const [row] = await t.db.select().from(boards).where(eq(boards.id, brd.id));
 		expect(row.seatsTaken).toBe(2);
@@ -105,7 +158,9 @@ forEachDriver('segments and advisory boards', (t) => {
 		const brd = await board(t.db, staff);
 		const [inv] = await invite(t.db, brd.id, staff, [member]);
 		await acceptInvitation(t.db, inv.id, member);
-		expect(await addPost(t.db, { boardId: brd.id, authorId: member, body: '   ' })).toMatchObject({ ok: false });
+		expect(await addPost(t.db, { boardId: brd.id, authorId: member, body: '   ' })).toMatchObject({
+			ok: false
+		});
 		await addPost(t.db, { boardId: brd.id, authorId: member, body: 'First thought' });
 		await addPost(t.db, { boardId: brd.id, authorId: staff, body: 'Welcome, all', isUpdate: true });
 		let posts = await listPosts(t.db, brd.id, false);
@@ -113,7 +168,11 @@ forEachDriver('segments and advisory boards', (t) => {
 		await addPost(t.db, { boardId: brd.id, authorId: staff, body: 'Good point', parentId: thread.id });
 		await moderatePost(t.db, { boardId: brd.id, postId: thread.id, action: 'pin', staffId: staff });
 		posts = await listPosts(t.db, brd.id, false);
-		expect(posts[0]).toMatchObject({ body: 'First thought', pinned: true, replies: [{ body: 'Good point' }] });
+		expect(posts[0]).toMatchObject({
+			body: 'First thought',
+			pinned: true,
+			replies: [{ body: 'Good point' }]
+		});
 		await moderatePost(t.db, { boardId: brd.id, postId: thread.id, action: 'hide', staffId: staff });
 		expect((await listPosts(t.db, brd.id, false)).map((p) => p.body)).toEqual(['Welcome, all']);
 		expect((await listPosts(t.db, brd.id, true)).find((p) => p.id === thread.id)?.hidden).toBe(true);

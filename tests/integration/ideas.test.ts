@@ -62,7 +62,9 @@ forEachDriver('ideas', (t) => {
 			ok: false,
 			errors: { reason: expect.any(String) }
 		});
-		expect(await setIdeaStatus(t.db, r.id, 'declined', 'No daytime slots this year.', staff)).toEqual({ ok: true });
+		expect(await setIdeaStatus(t.db, r.id, 'declined', 'No daytime slots this year.', staff)).toEqual({
+			ok: true
+		});
 		expect((await listIdeasFor(t.db, other)).some((i) => i.id === r.id)).toBe(false);
 		expect((await listIdeasFor(t.db, author)).find((i) => i.id === r.id)).toMatchObject({
 			status: 'declined',

@@ -30,9 +30,19 @@ forEachDriver('polls', (t) => {
 		const poll = (await getPoll(t.db, id))!;
 		const [a, b] = poll.options;
 
-		const first = await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [String(a.id)] } });
+		const first = await castBallot(t.db, {
+			pollId: id,
+			memberId: fan,
+			rank: 0,
+			input: { choices: [String(a.id)] }
+		});
 		expect(first).toEqual({ ok: true, status: 'cast' });
-		const second = await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [String(b.id)] } });
+		const second = await castBallot(t.db, {
+			pollId: id,
+			memberId: fan,
+			rank: 0,
+			input: { choices: [String(b.id)] }
+		});
 		expect(second).toMatchObject({ ok: false, code: 'already_voted' });
 		expect((await getBallot(t.db, id, fan))!.choices).toEqual([a.id]);
 		const entries = await voteEngagements(t.db, fan, id);
@@ -45,7 +55,12 @@ forEachDriver('polls', (t) => {
 		const { id } = await newPoll(t.db, staff, { allowChange: true });
 		const [a, b] = (await getPoll(t.db, id))!.options;
 		await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [String(a.id)] } });
-		const changed = await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [String(b.id)] } });
+		const changed = await castBallot(t.db, {
+			pollId: id,
+			memberId: fan,
+			rank: 0,
+			input: { choices: [String(b.id)] }
+		});
 		expect(changed).toEqual({ ok: true, status: 'changed' });
 		expect((await getBallot(t.db, id, fan))!.choices).toEqual([b.id]);
 		expect(await voteEngagements(t.db, fan, id)).toHaveLength(1);
@@ -114,20 +129,28 @@ forEachDriver('polls', (t) => {
 		const [staff, v1, v2, bystander] = await newMembers(t.db, 4);
 		const { id } = await newPoll(t.db, staff);
 		const option = String((await getPoll(t.db, id))!.options[0].id);
-		for (const fan of [v1, v2]) await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [option] } });
+		for (const fan of [v1, v2])
+			await castBallot(t.db, { pollId: id, memberId: fan, rank: 0, input: { choices: [option] } });
 
 		expect(await publishOutcome(t.db, id, 'Too early', staff)).toMatchObject({ ok: false });
 		expect(await closePollNow(t.db, id, staff)).toBe(true);
-		expect(await publishOutcome(t.db, id, 'You chose Lanterns: it closes every show in May.', staff)).toEqual({
-			ok: true,
-			notified: 2
-		});
+		expect(await publishOutcome(t.db, id, 'You chose Lanterns: it closes every show in May.', staff)).toEqual(
+			{
+				ok: true,
+				notified: 2
+			}
+		);
 		await publishOutcome(t.db, id, 'Corrected: every show in May and June.', staff);
 		const inbox = await t.db.select().from(inboxItems).where(eq(inboxItems.kind, 'poll_outcome'));
 		const mine = inbox.filter((i) => [v1, v2, bystander].includes(i.memberId));
 		expect(mine.map((i) => i.memberId).sort()).toEqual([v1, v2].sort());
 		expect((await getPoll(t.db, id))!.outcomeNote).toBe('Corrected: every show in May and June.');
-		const afterClose = await castBallot(t.db, { pollId: id, memberId: bystander, rank: 0, input: { choices: [option] } });
+		const afterClose = await castBallot(t.db, {
+			pollId: id,
+			memberId: bystander,
+			rank: 0,
+			input: { choices: [option] }
+		});
 		expect(afterClose).toMatchObject({ ok: false, code: 'closed' });
 	});
 });
@@ -151,7 +174,10 @@ onPostgres('polls under concurrency', (t) => {
 			const tally = await pollResults(t.db, poll);
 			expect(tally.tally.ballots).toBe(1000);
 			expect(tally.tally.options.map((o) => o.votes)).toEqual([334, 333, 333]);
-			const entries = await t.db.select().from(engagements).where(eq(engagements.object, `poll:${id}`));
+			const entries = await t.db
+				.select()
+				.from(engagements)
+				.where(eq(engagements.object, `poll:${id}`));
 			expect(entries).toHaveLength(1000);
 		} finally {
 			await app.close();
@@ -171,8 +197,7 @@ onPostgres('polls under concurrency', (t) => {
 					)
 				);
 				expect(results.filter((r) => r.ok && r.status === 'cast')).toHaveLength(1);
-				if (!allowChange)
-					expect(results.filter((r) => !r.ok && r.code === 'already_voted')).toHaveLength(49);
+				if (!allowChange) expect(results.filter((r) => !r.ok && r.code === 'already_voted')).toHaveLength(49);
 				else expect(results.filter((r) => r.ok && r.status === 'changed')).toHaveLength(49);
 				expect(await t.db.select().from(pollBallots).where(eq(pollBallots.pollId, id))).toHaveLength(1);
 				expect(await voteEngagements(t.db, fan, id)).toHaveLength(1);

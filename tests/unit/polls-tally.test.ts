@@ -19,7 +19,13 @@ describe('single and multiple choice tallies', () => {
 	});
 
 	it('counts each ticked option on a multiple-choice ballot; shares are of ballots', () => {
-		const t = tallyChoices([1, 2, 3], [{ choices: [1, 2], weight: 1 }, { choices: [2, 3], weight: 1 }]);
+		const t = tallyChoices(
+			[1, 2, 3],
+			[
+				{ choices: [1, 2], weight: 1 },
+				{ choices: [2, 3], weight: 1 }
+			]
+		);
 		expect(t.options.map((o) => [o.votes, o.permille])).toEqual([
 			[1, 500],
 			[2, 1000],
@@ -62,12 +68,7 @@ describe('instant runoff', () => {
 		// Round 1: A4 B3 C2 D1, no majority (>5): D goes.
 		// Round 2: D's ballot moves to C: A4 B3 C3. B and C tie; in round 1 C had fewer: C goes.
 		// Round 3: [C,B] ballots move to B; [D,C] has nothing left (exhausted 1). B5 A4 of 9: B wins.
-		const ballots = [
-			...times(4, [1, 2]),
-			...times(3, [2, 3]),
-			...times(2, [3, 2]),
-			...times(1, [4, 3])
-		];
+		const ballots = [...times(4, [1, 2]), ...times(3, [2, 3]), ...times(2, [3, 2]), ...times(1, [4, 3])];
 		const r = instantRunoff([1, 2, 3, 4], ballots);
 		expect(r.rounds.map((x) => Object.fromEntries(x.counts.map((c) => [c.optionId, c.votes])))).toEqual([
 			{ 1: 4, 2: 3, 3: 2, 4: 1 },
@@ -91,7 +92,13 @@ describe('instant runoff', () => {
 	});
 
 	it('settles a tied final two by the tie-break and says so', () => {
-		const r = instantRunoff([1, 2], [{ choices: [1], weight: 1 }, { choices: [2], weight: 1 }]);
+		const r = instantRunoff(
+			[1, 2],
+			[
+				{ choices: [1], weight: 1 },
+				{ choices: [2], weight: 1 }
+			]
+		);
 		expect(r.rounds[0]).toMatchObject({ eliminated: 2, tieBreak: 'poll_order' });
 		expect(r.winner).toBe(1);
 		expect(r.decidedByTieBreak).toBe(true);

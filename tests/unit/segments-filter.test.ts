@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeSegment, EMPTY_FILTER, parseSegmentFilter, segmentParams } from '$lib/server/segments/filter';
+import {
+	describeSegment,
+	EMPTY_FILTER,
+	parseSegmentFilter,
+	segmentParams
+} from '$lib/server/segments/filter';
 
 describe('segment filters', () => {
 	it('reads an empty form as every member', () => {
@@ -34,7 +39,10 @@ describe('segment filters', () => {
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['hasVoted', 'minPoints']);
 		const range = parseSegmentFilter(new URLSearchParams('minPoints=500&maxPoints=100'));
-		expect(range).toEqual({ ok: false, errors: { maxPoints: 'The lowest points must not be above the highest.' } });
+		expect(range).toEqual({
+			ok: false,
+			errors: { maxPoints: 'The lowest points must not be above the highest.' }
+		});
 		expect(parseSegmentFilter(new URLSearchParams('minPoints=-1')).ok).toBe(false);
 	});
 });

@@ -15,7 +15,14 @@ export const load: PageServerLoad = async (event) => {
 		full: b.seatsTaken >= b.seats,
 		deadline: i.deadline.toISOString(),
 		declineReason: i.declineReason,
-		board: { id: b.id, name: b.name, purpose: b.purpose, seats: b.seats, seatsTaken: b.seatsTaken, termEndsAt: b.termEndsAt.toISOString() }
+		board: {
+			id: b.id,
+			name: b.name,
+			purpose: b.purpose,
+			seats: b.seats,
+			seatsTaken: b.seatsTaken,
+			termEndsAt: b.termEndsAt.toISOString()
+		}
 	}));
 	return {
 		pending: view.filter((v) => v.status === 'pending'),
@@ -35,7 +42,8 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const id = invitationId(form);
 		const result = await acceptInvitation(getDb(), id, user.id);
-		if (!result.ok) return fail(result.code === 'not_found' ? 404 : 409, { invitation: id, message: result.message });
+		if (!result.ok)
+			return fail(result.code === 'not_found' ? 404 : 409, { invitation: id, message: result.message });
 		return { invitation: id, accepted: true };
 	},
 	decline: async (event) => {

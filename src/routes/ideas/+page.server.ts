@@ -1,7 +1,14 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
-import { BODY_MAX, listIdeasFor, setSupport, STATUS_LABEL, submitIdea, TITLE_MAX } from '$lib/server/ideas/ideas';
+import {
+	BODY_MAX,
+	listIdeasFor,
+	setSupport,
+	STATUS_LABEL,
+	submitIdea,
+	TITLE_MAX
+} from '$lib/server/ideas/ideas';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -40,7 +47,10 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const values = { title: String(form.get('title') ?? ''), body: String(form.get('body') ?? '') };
 		if (!user.emailVerifiedAt)
-			return fail(403, { errors: { form: 'Confirm your email address first (see Home).' } as Record<string, string>, values });
+			return fail(403, {
+				errors: { form: 'Confirm your email address first (see Home).' } as Record<string, string>,
+				values
+			});
 		const result = await submitIdea(getDb(), user.id, values);
 		if (!result.ok) return fail(result.errors.form ? 429 : 400, { errors: result.errors, values });
 		return { submitted: true };

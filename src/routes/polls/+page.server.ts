@@ -8,7 +8,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = getDb();
-	const [polls, rank, names] = await Promise.all([listPolls(db, user.id), memberRank(db, user.id), tierNames(db)]);
+	const [polls, rank, names] = await Promise.all([
+		listPolls(db, user.id),
+		memberRank(db, user.id),
+		tierNames(db)
+	]);
 	const now = new Date();
 	const view = polls.map((p) => ({
 		id: p.id,

@@ -13,8 +13,11 @@ export function parseBoardForm(f: Fields, timeZone: string, now = new Date()): P
 	const purpose = checkLength(cleanText(f.purpose ?? ''), 0, 1000, 'the purpose');
 	if (!purpose.ok) errors.purpose = purpose.message;
 	const seats = Number((f.seats ?? '').trim());
-	if (!Number.isInteger(seats) || seats < 1 || seats > 500) errors.seats = 'Give a whole number of seats from 1 to 500.';
-	const termEndsAt = /^\d{4}-\d{2}-\d{2}$/.test(f.termEndsAt ?? '') ? houseLocalToUtc(`${f.termEndsAt}T23:59`, timeZone) : null;
+	if (!Number.isInteger(seats) || seats < 1 || seats > 500)
+		errors.seats = 'Give a whole number of seats from 1 to 500.';
+	const termEndsAt = /^\d{4}-\d{2}-\d{2}$/.test(f.termEndsAt ?? '')
+		? houseLocalToUtc(`${f.termEndsAt}T23:59`, timeZone)
+		: null;
 	if (!termEndsAt) errors.termEndsAt = 'Give the date the term ends.';
 	else if (termEndsAt <= now) errors.termEndsAt = 'The term must end in the future.';
 	if (Object.keys(errors).length || !name.ok || !purpose.ok) return { ok: false, errors };
@@ -40,14 +43,18 @@ export function parseSessionForm(
 	if (!startsAt) errors.startsAt = 'Give the date and time of the session.';
 	else if (startsAt <= now) errors.startsAt = 'The session must be in the future.';
 	const link = (f.link ?? '').trim();
-	let linkOk = false;
-	try {
-		const u = new URL(link);
-		linkOk = (u.protocol === 'https:' || u.protocol === 'http:') && link.length <= 500;
-	} catch {
-		linkOk = false;
-	}
+	const linkOk = isWebLink(link);
 	if (!linkOk) errors.link = 'Give the full meeting link, like https://meet.example.com/board.';
 	if (Object.keys(errors).length || !title.ok) return { ok: false, errors };
 	return { ok: true, value: { title: title.value, startsAt: startsAt!, link } };
+}
+
+function isWebLink(link: string): boolean {
+	if (link.length > 500) return false;
+	try {
+		const u = new URL(link);
+		return u.protocol === 'https:' || u.protocol === 'http:';
+	} catch {
+		return false;
+	}
 }

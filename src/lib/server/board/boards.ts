@@ -29,8 +29,16 @@ export interface NewBoard {
 
 export async function createBoard(db: Database, input: NewBoard, staffId: string): Promise<Board> {
 	return db.transaction(async (tx) => {
-		const [board] = await tx.insert(boards).values({ ...input, createdBy: staffId }).returning();
-		await audit(tx, { actorId: staffId, action: 'board.create', subjectType: 'board', subjectId: String(board.id) });
+		const [board] = await tx
+			.insert(boards)
+			.values({ ...input, createdBy: staffId })
+			.returning();
+		await audit(tx, {
+			actorId: staffId,
+			action: 'board.create',
+			subjectType: 'board',
+			subjectId: String(board.id)
+		});
 		return board;
 	});
 }
@@ -44,7 +52,10 @@ export async function listBoards(db: Queryable) {
 	return db
 		.select({
 			board: boards,
-			pending: sql<number>`(select count(*) from ${boardInvitations} i where i.board_id = ${boards.id} and i.status = 'pending')`.mapWith(Number)
+			pending:
+				sql<number>`(select count(*) from ${boardInvitations} i where i.board_id = ${boards.id} and i.status = 'pending')`.mapWith(
+					Number
+				)
 		})
 		.from(boards)
 		.orderBy(desc(boards.createdAt));
@@ -66,7 +77,14 @@ export async function inviteSegment(
 		for (let i = 0; i < ids.length; i += 500) {
 			const rows = await tx
 				.insert(boardInvitations)
-				.values(ids.slice(i, i + 500).map((memberId) => ({ boardId: board.id, memberId, deadline: args.deadline, invitedBy: args.staffId })))
+				.values(
+					ids.slice(i, i + 500).map((memberId) => ({
+						boardId: board.id,
+						memberId,
+						deadline: args.deadline,
+						invitedBy: args.staffId
+					}))
+				)
 				.onConflictDoNothing()
 				.returning({ memberId: boardInvitations.memberId });
 			invited.push(...rows.map((r) => r.memberId));
@@ -115,16 +133,23 @@ export async function acceptInvitation(
 			.where(and(eq(boardInvitations.id, invitationId), eq(boardInvitations.memberId, memberId)))
 			.for('update');
 		if (!inv) return refuse('not_found', 'This invitation does not exist.');
-		if (inv.status !== 'pending') return refuse('answered', `You have already ${inv.status} this invitation.`);
+		if (inv.status !== 'pending')
+			return refuse('answered', `You have already ${inv.status} this invitation.`);
 		if (inv.deadline <= now)
-			return refuse('deadline_passed', 'The deadline to answer this invitation has passed, so it can no longer be accepted.');
+			return refuse(
+				'deadline_passed',
+				'The deadline to answer this invitation has passed, so it can no longer be accepted.'
+			);
 		const [seat] = await tx
 			.update(boards)
 			.set({ seatsTaken: sql`${boards.seatsTaken} + 1`, updatedAt: now })
 			.where(and(eq(boards.id, inv.boardId), lt(boards.seatsTaken, boards.seats)))
 			.returning({ id: boards.id });
 		if (!seat)
-			return refuse('board_full', 'Every seat on this board has been taken, so the invitation can no longer be accepted. Thank you for answering.');
+			return refuse(
+				'board_full',
+				'Every seat on this board has been taken, so the invitation can no longer be accepted. Thank you for answering.'
+			);
 		await tx
 			.update(boardInvitations)
 			.set({ status: 'accepted', respondedAt: now })
@@ -223,9 +248,16 @@ export async function addPost(
 			const [parent] = await tx
 				.select()
 				.from(boardPosts)
-				.where(and(eq(boardPosts.id, args.parentId), eq(boardPosts.boardId, args.boardId), isNull(boardPosts.parentId)))
+				.where(
+					and(
+						eq(boardPosts.id, args.parentId),
+						eq(boardPosts.boardId, args.boardId),
+						isNull(boardPosts.parentId)
+					)
+				)
 				.limit(1);
-			if (!parent || parent.hiddenAt) return { ok: false, errors: { body: 'That thread is not open for replies.' } };
+			if (!parent || parent.hiddenAt)
+				return { ok: false, errors: { body: 'That thread is not open for replies.' } };
 		}
 		const [post] = await tx
 			.insert(boardPosts)
@@ -312,7 +344,9 @@ export async function listPosts(db: Queryable, boardId: number, includeHidden: b
 	const top = rows.filter((r) => r.post.parentId === null).map(view);
 	const byId = new Map(top.map((p) => [p.id, p]));
 	for (const r of rows) if (r.post.parentId !== null) byId.get(r.post.parentId)?.replies.push(view(r));
-	return top.sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.createdAt.getTime() - a.createdAt.getTime());
+	return top.sort(
+		(a, b) => Number(b.pinned) - Number(a.pinned) || b.createdAt.getTime() - a.createdAt.getTime()
+	);
 }
 
 // Sessions ---------------------------------------------------------------------------------------
@@ -335,7 +369,12 @@ export async function addSession(
 			dedupeKey: `board-session:${session.id}:${memberId}`
 		}));
 		await addInboxItems(tx, items);
-		await audit(tx, { actorId: args.staffId, action: 'board.session', subjectType: 'board', subjectId: String(args.boardId) });
+		await audit(tx, {
+			actorId: args.staffId,
+			action: 'board.session',
+			subjectType: 'board',
+			subjectId: String(args.boardId)
+		});
 	});
 }
 
@@ -343,16 +382,27 @@ export async function listSessions(db: Queryable, boardId: number, memberId: str
 	const sessions = await db
 		.select()
 		.from(boardSessions)
-		.where(and(eq(boardSessions.boardId, boardId), gt(boardSessions.startsAt, new Date(now.getTime() - 86_400_000))))
+		.where(
+			and(
+				eq(boardSessions.boardId, boardId),
+				gt(boardSessions.startsAt, new Date(now.getTime() - 86_400_000))
+			)
+		)
 		.orderBy(asc(boardSessions.startsAt));
 	if (sessions.length === 0) return [];
 	const rsvps = await db
 		.select()
 		.from(boardSessionRsvps)
-		.where(inArray(boardSessionRsvps.sessionId, sessions.map((s) => s.id)));
+		.where(
+			inArray(
+				boardSessionRsvps.sessionId,
+				sessions.map((s) => s.id)
+			)
+		);
 	return sessions.map((s) => {
 		const mine = rsvps.find((r) => r.sessionId === s.id && r.memberId === memberId);
-		const of = (response: string) => rsvps.filter((r) => r.sessionId === s.id && r.response === response).length;
+		const of = (response: string) =>
+			rsvps.filter((r) => r.sessionId === s.id && r.response === response).length;
 		return { ...s, mine: mine?.response ?? null, yes: of('yes'), maybe: of('maybe'), no: of('no') };
 	});
 }

@@ -24,7 +24,9 @@ export async function seedPollsDemo(db: Database): Promise<void> {
 	const people = await db
 		.select({ id: users.id, email: users.email })
 		.from(users)
-		.where(inArray(users.email, ['staff@encore.demo', 'mara@encore.demo', 'theo@encore.demo', 'ines@encore.demo']));
+		.where(
+			inArray(users.email, ['staff@encore.demo', 'mara@encore.demo', 'theo@encore.demo', 'ines@encore.demo'])
+		);
 	const id = (email: string) => people.find((p) => p.email === email)?.id;
 	const staff = id('staff@encore.demo');
 	const [theo, ines] = [id('theo@encore.demo'), id('ines@encore.demo')];
@@ -97,8 +99,18 @@ export async function seedPollsDemo(db: Database): Promise<void> {
 
 	// A few ballots so results are not empty (Mara's are left for the demo visitor to cast).
 	const option = async (pollId: number, i: number) => String((await getPoll(db, pollId))!.options[i].id);
-	await castBallot(db, { pollId: single.id, memberId: theo, rank: 0, input: { choices: [await option(single.id, 1)] } });
-	await castBallot(db, { pollId: single.id, memberId: ines, rank: 0, input: { choices: [await option(single.id, 0)] } });
+	await castBallot(db, {
+		pollId: single.id,
+		memberId: theo,
+		rank: 0,
+		input: { choices: [await option(single.id, 1)] }
+	});
+	await castBallot(db, {
+		pollId: single.id,
+		memberId: ines,
+		rank: 0,
+		input: { choices: [await option(single.id, 0)] }
+	});
 	await castBallot(db, {
 		pollId: ranked.id,
 		memberId: theo,
@@ -109,7 +121,12 @@ export async function seedPollsDemo(db: Database): Promise<void> {
 		[theo, 0],
 		[ines, 0]
 	] as const)
-		await castBallot(db, { pollId: closed.id, memberId: member, rank: 0, input: { choices: [await option(closed.id, i)] } });
+		await castBallot(db, {
+			pollId: closed.id,
+			memberId: member,
+			rank: 0,
+			input: { choices: [await option(closed.id, i)] }
+		});
 	await closePollNow(db, closed.id, staff);
 	await publishOutcome(
 		db,

@@ -28,9 +28,10 @@ export const STATUS_LABEL: Record<IdeaStatus, string> = {
 export type IdeaDraft = { title: string; body: string };
 
 /** Cleans and checks a draft; errors by field. Pure. */
-export function checkIdea(raw: { title: string; body: string }):
-	| { ok: true; idea: IdeaDraft }
-	| { ok: false; errors: Record<string, string> } {
+export function checkIdea(raw: {
+	title: string;
+	body: string;
+}): { ok: true; idea: IdeaDraft } | { ok: false; errors: Record<string, string> } {
 	const errors: Record<string, string> = {};
 	const title = checkLength(cleanLine(raw.title), 5, TITLE_MAX, 'the idea');
 	const body = checkLength(cleanText(raw.body), 0, BODY_MAX, 'the details');
@@ -54,7 +55,9 @@ export async function submitIdea(
 	if (!limit.allowed)
 		return {
 			ok: false,
-			errors: { form: `You have shared ${IDEA_LIMIT.max} ideas today. ${retryMessage(limit.retryAfterSeconds)}` }
+			errors: {
+				form: `You have shared ${IDEA_LIMIT.max} ideas today. ${retryMessage(limit.retryAfterSeconds)}`
+			}
 		};
 	return db.transaction(async (tx) => {
 		const [row] = await tx
@@ -98,7 +101,9 @@ function ideaColumns(viewerId: string | null) {
 		createdAt: ideas.createdAt,
 		memberId: ideas.memberId,
 		author: sql<string>`(select display_name from users u where u.id = ${ideas.memberId})`,
-		supporters: sql<number>`(select count(*) from ${ideaSupports} s where s.idea_id = ${ideas.id})`.mapWith(Number),
+		supporters: sql<number>`(select count(*) from ${ideaSupports} s where s.idea_id = ${ideas.id})`.mapWith(
+			Number
+		),
 		supported: viewerId
 			? sql<boolean>`exists (select 1 from ${ideaSupports} s where s.idea_id = ${ideas.id} and s.member_id = ${viewerId})`
 			: sql<boolean>`false`
@@ -138,10 +143,13 @@ export async function setSupport(
 	const [idea] = await db.select().from(ideas).where(eq(ideas.id, ideaId)).limit(1);
 	if (!idea) return { ok: false, message: 'This idea does not exist.' };
 	if (!support) {
-		await db.delete(ideaSupports).where(and(eq(ideaSupports.ideaId, ideaId), eq(ideaSupports.memberId, memberId)));
+		await db
+			.delete(ideaSupports)
+			.where(and(eq(ideaSupports.ideaId, ideaId), eq(ideaSupports.memberId, memberId)));
 		return { ok: true };
 	}
-	if (idea.memberId === memberId) return { ok: false, message: 'This is your own idea: others can support it.' };
+	if (idea.memberId === memberId)
+		return { ok: false, message: 'This is your own idea: others can support it.' };
 	if (idea.status === 'declined') return { ok: false, message: 'This idea was declined.' };
 	await db.insert(ideaSupports).values({ ideaId, memberId }).onConflictDoNothing();
 	return { ok: true };
@@ -155,7 +163,13 @@ const AUTHOR_NOTE: Record<IdeaStatus, string> = {
 	declined: 'The team decided not to take your idea forward this time.'
 };
 
-async function notifyAuthor(tx: Queryable, idea: { id: number; memberId: string; title: string }, status: IdeaStatus, body: string, link: string) {
+async function notifyAuthor(
+	tx: Queryable,
+	idea: { id: number; memberId: string; title: string },
+	status: IdeaStatus,
+	body: string,
+	link: string
+) {
 	await addInboxItem(tx, {
 		memberId: idea.memberId,
 		kind: 'idea_status',
@@ -189,7 +203,13 @@ export async function setIdeaStatus(
 			.where(eq(ideas.id, ideaId))
 			.returning();
 		if (!idea) return { ok: false, errors: { form: 'This idea does not exist.' } };
-		await notifyAuthor(tx, idea, status, status === 'declined' ? `${AUTHOR_NOTE.declined} ${reason}` : AUTHOR_NOTE[status], '/ideas');
+		await notifyAuthor(
+			tx,
+			idea,
+			status,
+			status === 'declined' ? `${AUTHOR_NOTE.declined} ${reason}` : AUTHOR_NOTE[status],
+			'/ideas'
+		);
 		await audit(tx, {
 			actorId: staffId,
 			action: 'idea.status',
@@ -234,7 +254,10 @@ export async function takeIdeaIntoPoll(
 		return { ok: false, errors: { label: 'The poll already has an option with this label.' } };
 	return db.transaction(async (tx) => {
 		await addPollOption(tx, pollId, { label, ideaId });
-		await tx.update(ideas).set({ status: 'in_poll', pollId, declineReason: null, updatedAt: now }).where(eq(ideas.id, ideaId));
+		await tx
+			.update(ideas)
+			.set({ status: 'in_poll', pollId, declineReason: null, updatedAt: now })
+			.where(eq(ideas.id, ideaId));
 		await notifyAuthor(tx, idea, 'in_poll', AUTHOR_NOTE.in_poll, `/polls/${pollId}`);
 		await audit(tx, {
 			actorId: staffId,

@@ -12,9 +12,7 @@ export interface BallotPoll {
 /** Single and multiple: the ticked option ids. Ranked: option id → rank as typed ("" = not ranked). */
 export type BallotInput = { choices: readonly string[] } | { ranks: Readonly<Record<string, string>> };
 
-export type BallotResult =
-	| { ok: true; choices: number[] }
-	| { ok: false; errors: Record<string, string> };
+export type BallotResult = { ok: true; choices: number[] } | { ok: false; errors: Record<string, string> };
 
 /** The field that carries the rank for an option in the ranked form. */
 export const rankField = (optionId: number) => `rank-${optionId}`;

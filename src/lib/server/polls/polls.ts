@@ -24,7 +24,9 @@ export async function createPoll(db: Database, input: NewPoll, staffId: string):
 			.returning();
 		await tx
 			.insert(pollOptions)
-			.values(options.map((o, i) => ({ pollId: poll.id, label: o.label, imageUrl: o.imageUrl, position: i })));
+			.values(
+				options.map((o, i) => ({ pollId: poll.id, label: o.label, imageUrl: o.imageUrl, position: i }))
+			);
 		await audit(tx, {
 			actorId: staffId,
 			action: 'poll.create',
@@ -107,8 +109,7 @@ export async function castBallot(
 	const phase = pollPhase(poll, now);
 	if (phase === 'upcoming') return refusal('upcoming', 'This poll is not open yet.');
 	if (phase === 'closed') return refusal('closed', 'This poll has closed: ballots are no longer accepted.');
-	if (!isEligible(poll, args.rank))
-		return refusal('ineligible', 'This poll is for members of other tiers.');
+	if (!isEligible(poll, args.rank)) return refusal('ineligible', 'This poll is for members of other tiers.');
 	const checked = validateBallot(
 		{ kind: poll.kind, maxChoices: poll.maxChoices, optionIds: poll.options.map((o) => o.id) },
 		args.input
@@ -153,8 +154,7 @@ export async function castBallot(
 }
 
 export type PollResults =
-	| { kind: 'single' | 'multiple'; tally: Tally }
-	| { kind: 'ranked'; tally: Tally; runoff: RunoffResult };
+	{ kind: 'single' | 'multiple'; tally: Tally } | { kind: 'ranked'; tally: Tally; runoff: RunoffResult };
 
 /** Counts every ballot. For ranked polls `tally` holds first preferences, `runoff` the rounds. */
 export async function pollResults(db: Queryable, poll: PollWithOptions): Promise<PollResults> {
@@ -182,7 +182,12 @@ export async function closePollNow(db: Database, pollId: number, staffId: string
 			.where(and(eq(polls.id, pollId), lte(polls.opensAt, now), gt(polls.closesAt, now)))
 			.returning({ id: polls.id });
 		if (row)
-			await audit(tx, { actorId: staffId, action: 'poll.close', subjectType: 'poll', subjectId: String(pollId) });
+			await audit(tx, {
+				actorId: staffId,
+				action: 'poll.close',
+				subjectType: 'poll',
+				subjectId: String(pollId)
+			});
 		return !!row;
 	});
 }
@@ -246,7 +251,13 @@ export async function addPollOption(
 		.where(eq(pollOptions.pollId, pollId));
 	const [row] = await tx
 		.insert(pollOptions)
-		.values({ pollId, label: option.label, imageUrl: option.imageUrl ?? null, ideaId: option.ideaId ?? null, position: next })
+		.values({
+			pollId,
+			label: option.label,
+			imageUrl: option.imageUrl ?? null,
+			ideaId: option.ideaId ?? null,
+			position: next
+		})
 		.returning();
 	return row;
 }

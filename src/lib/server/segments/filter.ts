@@ -6,7 +6,12 @@ const tri = z.enum(['any', 'yes', 'no']).default('any');
 const count = (max: number) =>
 	z.preprocess(
 		(v) => (v === '' || v === undefined ? null : v),
-		z.coerce.number('Use a whole number.').int('Use a whole number.').min(0, 'Use 0 or more.').max(max, `Use at most ${max}.`).nullable()
+		z.coerce
+			.number('Use a whole number.')
+			.int('Use a whole number.')
+			.min(0, 'Use 0 or more.')
+			.max(max, `Use at most ${max}.`)
+			.nullable()
 	);
 
 export const segmentFilterSchema = z
@@ -39,7 +44,15 @@ export const EMPTY_FILTER: SegmentFilter = {
 	hasAttended: 'any'
 };
 
-export const FILTER_FIELDS = ['tiers', 'minPoints', 'maxPoints', 'minEngagements90', 'minTenureDays', 'hasVoted', 'hasAttended'] as const;
+export const FILTER_FIELDS = [
+	'tiers',
+	'minPoints',
+	'maxPoints',
+	'minEngagements90',
+	'minTenureDays',
+	'hasVoted',
+	'hasAttended'
+] as const;
 
 /** Reads a filter from form fields or URL parameters (`tiers` repeated). */
 export function parseSegmentFilter(
@@ -62,13 +75,15 @@ export function parseSegmentFilter(
 export function describeSegment(f: SegmentFilter, tierNames: Record<number, string>): string {
 	const parts: string[] = [];
 	if (f.tiers.length) parts.push(`tier ${f.tiers.map((r) => tierNames[r] ?? r).join(' or ')}`);
-	if (f.minPoints !== null && f.maxPoints !== null) parts.push(`${f.minPoints}–${f.maxPoints} points in 12 months`);
+	if (f.minPoints !== null && f.maxPoints !== null)
+		parts.push(`${f.minPoints}–${f.maxPoints} points in 12 months`);
 	else if (f.minPoints !== null) parts.push(`at least ${f.minPoints} points in 12 months`);
 	else if (f.maxPoints !== null) parts.push(`at most ${f.maxPoints} points in 12 months`);
 	if (f.minEngagements90 !== null) parts.push(`at least ${f.minEngagements90} engagements in 90 days`);
 	if (f.minTenureDays !== null) parts.push(`members for ${f.minTenureDays}+ days`);
 	if (f.hasVoted !== 'any') parts.push(f.hasVoted === 'yes' ? 'has voted in a poll' : 'has never voted');
-	if (f.hasAttended !== 'any') parts.push(f.hasAttended === 'yes' ? 'has checked in at a show' : 'has never checked in');
+	if (f.hasAttended !== 'any')
+		parts.push(f.hasAttended === 'yes' ? 'has checked in at a show' : 'has never checked in');
 	return parts.length ? parts.join(', ') : 'every member';
 }
 

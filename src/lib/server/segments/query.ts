@@ -21,14 +21,21 @@ function segmentSql(f: SegmentFilter, now: Date): SQL {
 	const since90 = new Date(now.getTime() - 90 * DAY).toISOString();
 	const conditions: SQL[] = [sql`u.role = 'fan'`];
 	if (f.tiers.length)
-		conditions.push(sql`coalesce(mt.rank, 0) in (${sql.join(f.tiers.map((t) => sql`${t}`), sql`, `)})`);
+		conditions.push(
+			sql`coalesce(mt.rank, 0) in (${sql.join(
+				f.tiers.map((t) => sql`${t}`),
+				sql`, `
+			)})`
+		);
 	if (f.minPoints !== null) conditions.push(sql`p.points >= ${f.minPoints}`);
 	if (f.maxPoints !== null) conditions.push(sql`p.points <= ${f.maxPoints}`);
 	if (f.minEngagements90 !== null)
 		conditions.push(sql`(select count(*) from engagements e where e.member_id = u.id
 			and e.occurred_at > ${since90}::timestamptz and e.kind <> 'staff_adjustment') >= ${f.minEngagements90}`);
 	if (f.minTenureDays !== null)
-		conditions.push(sql`u.created_at <= ${new Date(now.getTime() - f.minTenureDays * DAY).toISOString()}::timestamptz`);
+		conditions.push(
+			sql`u.created_at <= ${new Date(now.getTime() - f.minTenureDays * DAY).toISOString()}::timestamptz`
+		);
 	const voted = sql`exists (select 1 from poll_ballots b where b.member_id = u.id)`;
 	if (f.hasVoted === 'yes') conditions.push(voted);
 	if (f.hasVoted === 'no') conditions.push(sql`not ${voted}`);
@@ -46,7 +53,14 @@ function segmentSql(f: SegmentFilter, now: Date): SQL {
 		where ${sql.join(conditions, sql` and `)}`;
 }
 
-type Row = { id: string; display_name: string; email: string; rank: number; points: number; created_at: string | Date };
+type Row = {
+	id: string;
+	display_name: string;
+	email: string;
+	rank: number;
+	points: number;
+	created_at: string | Date;
+};
 
 export async function previewSegment(
 	db: Queryable,

@@ -1,7 +1,15 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { isStaff, requireUser } from '$lib/server/auth/guard';
-import { addPost, getBoard, isBoardMember, listPosts, listSessions, moderatePost, rsvp } from '$lib/server/board/boards';
+import {
+	addPost,
+	getBoard,
+	isBoardMember,
+	listPosts,
+	listSessions,
+	moderatePost,
+	rsvp
+} from '$lib/server/board/boards';
 import type { PostView } from '$lib/server/board/boards';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -29,14 +37,18 @@ async function requireBoardAccess(event: RequestEvent) {
 	const board = await getBoard(db, boardId(event.params.id));
 	if (!board) error(404, 'Board not found');
 	const staff = isStaff(user);
-	if (!staff && !(await isBoardMember(db, board.id, user.id))) error(403, 'This board page is for its members.');
+	if (!staff && !(await isBoardMember(db, board.id, user.id)))
+		error(403, 'This board page is for its members.');
 	return { user, board, staff };
 }
 
 export const load: PageServerLoad = async (event) => {
 	const { user, board, staff } = await requireBoardAccess(event);
 	const db = getDb();
-	const [posts, sessions] = await Promise.all([listPosts(db, board.id, staff), listSessions(db, board.id, user.id)]);
+	const [posts, sessions] = await Promise.all([
+		listPosts(db, board.id, staff),
+		listSessions(db, board.id, user.id)
+	]);
 	const view = (p: PostView): PostData => ({
 		id: p.id,
 		body: p.body,
@@ -48,7 +60,12 @@ export const load: PageServerLoad = async (event) => {
 		replies: p.replies.map(view)
 	});
 	return {
-		board: { id: board.id, name: board.name, purpose: board.purpose, termEndsAt: board.termEndsAt.toISOString() },
+		board: {
+			id: board.id,
+			name: board.name,
+			purpose: board.purpose,
+			termEndsAt: board.termEndsAt.toISOString()
+		},
 		staff,
 		updates: posts.filter((p) => p.isUpdate).map(view),
 		threads: posts.filter((p) => !p.isUpdate).map(view),
@@ -94,7 +111,12 @@ export const actions: Actions = {
 		const sessionId = Number(form.get('session'));
 		if (!['yes', 'no', 'maybe'].includes(response) || !Number.isInteger(sessionId) || sessionId <= 0)
 			return fail(400, { rsvpError: 'Choose yes, maybe or no.' });
-		const ok = await rsvp(getDb(), { boardId: board.id, sessionId, memberId: user.id, response: response as 'yes' });
+		const ok = await rsvp(getDb(), {
+			boardId: board.id,
+			sessionId,
+			memberId: user.id,
+			response: response as 'yes'
+		});
 		if (!ok) return fail(404, { rsvpError: 'This session does not exist.' });
 		return { rsvped: sessionId };
 	}

@@ -11,7 +11,8 @@ import {
 import { ideaStatus, type IdeaStatus } from '$lib/server/db/schema';
 import type { Actions, PageServerLoad } from './$types';
 
-const isStatus = (s: string | null): s is IdeaStatus => !!s && (ideaStatus.enumValues as readonly string[]).includes(s);
+const isStatus = (s: string | null): s is IdeaStatus =>
+	!!s && (ideaStatus.enumValues as readonly string[]).includes(s);
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -51,7 +52,11 @@ export const actions: Actions = {
 		const status = String(form.get('status') ?? '');
 		const reason = String(form.get('reason') ?? '');
 		if (!isStatus(status) || status === 'in_poll')
-			return fail(400, { idea: id, errors: { status: 'Choose a status.' } as Record<string, string>, values: { reason } });
+			return fail(400, {
+				idea: id,
+				errors: { status: 'Choose a status.' } as Record<string, string>,
+				values: { reason }
+			});
 		const result = await setIdeaStatus(getDb(), id, status, reason, staff.id);
 		if (!result.ok) return fail(400, { idea: id, errors: result.errors, values: { reason } });
 		return { idea: id, saved: 'status' };
@@ -63,7 +68,11 @@ export const actions: Actions = {
 		const pollId = Number(form.get('pollId'));
 		const label = String(form.get('label') ?? '');
 		if (!Number.isInteger(pollId) || pollId <= 0)
-			return fail(400, { idea: id, errors: { pollId: 'Choose a poll.' } as Record<string, string>, values: { label } });
+			return fail(400, {
+				idea: id,
+				errors: { pollId: 'Choose a poll.' } as Record<string, string>,
+				values: { label }
+			});
 		const result = await takeIdeaIntoPoll(getDb(), id, pollId, label, staff.id);
 		if (!result.ok) return fail(400, { idea: id, errors: result.errors, values: { label } });
 		return { idea: id, saved: 'poll' };

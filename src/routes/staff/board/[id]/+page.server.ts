@@ -7,7 +7,12 @@ import { addPost, addSession, getBoard, invitationsOfBoard, inviteSegment } from
 import { formValues } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { utcToHouseLocal } from '$lib/server/polls/house-time';
-import { describeSegment, EMPTY_FILTER, parseSegmentFilter, segmentParams } from '$lib/server/segments/filter';
+import {
+	describeSegment,
+	EMPTY_FILTER,
+	parseSegmentFilter,
+	segmentParams
+} from '$lib/server/segments/filter';
 import { previewSegment } from '$lib/server/segments/query';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -41,7 +46,10 @@ export const load: PageServerLoad = async (event) => {
 		},
 		tiers: ladder.map((t) => ({ rank: t.rank, name: t.name })),
 		filterValues: Object.fromEntries(
-			['minPoints', 'maxPoints', 'minEngagements90', 'minTenureDays', 'hasVoted', 'hasAttended'].map((k) => [k, params.get(k) ?? ''])
+			['minPoints', 'maxPoints', 'minEngagements90', 'minTenureDays', 'hasVoted', 'hasAttended'].map((k) => [
+				k,
+				params.get(k) ?? ''
+			])
 		),
 		filterTiers: params.getAll('tiers'),
 		filterErrors: previewing && !parsed.ok ? parsed.errors : {},
@@ -79,15 +87,29 @@ export const actions: Actions = {
 		const parsed = parseSegmentFilter(form);
 		if (!parsed.ok) return fail(400, { inviteError: 'The segment is not valid: preview it again.' });
 		const deadline = parseDeadline(String(form.get('deadline') ?? ''), config.houseTimeZone);
-		if (!deadline.ok) return fail(400, { deadlineError: deadline.errors.deadline, deadline: String(form.get('deadline') ?? '') });
-		const result = await inviteSegment(getDb(), { boardId: id, filter: parsed.filter, deadline: deadline.value, staffId: staff.id });
+		if (!deadline.ok)
+			return fail(400, {
+				deadlineError: deadline.errors.deadline,
+				deadline: String(form.get('deadline') ?? '')
+			});
+		const result = await inviteSegment(getDb(), {
+			boardId: id,
+			filter: parsed.filter,
+			deadline: deadline.value,
+			staffId: staff.id
+		});
 		return { invited: result.invited, alreadyInvited: result.alreadyInvited };
 	},
 	update: async (event) => {
 		const staff = requireStaff(event);
 		const form = await event.request.formData();
 		const body = String(form.get('body') ?? '');
-		const result = await addPost(getDb(), { boardId: boardId(event.params.id), authorId: staff.id, body, isUpdate: true });
+		const result = await addPost(getDb(), {
+			boardId: boardId(event.params.id),
+			authorId: staff.id,
+			body,
+			isUpdate: true
+		});
 		if (!result.ok) return fail(400, { updateErrors: result.errors, updateBody: body });
 		return { posted: true };
 	},
