@@ -122,6 +122,7 @@ test('staff create a ranked poll and see it listed; bad input is refused by the 
 });
 
 test('a fan shares and supports ideas; staff turn one into a poll option', async ({ page: fan, browser }) => {
+	test.slow(); // two people on two phones, many steps: on a loaded machine this outgrows 30 s
 	await signIn(fan, 'ines@encore.demo', DEMO_PASSWORD);
 	await fan.goto('/ideas');
 	await fan.getByRole('textbox', { name: 'Your idea' }).fill('No');
