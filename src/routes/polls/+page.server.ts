@@ -1,7 +1,35 @@
+import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
+import { listPolls } from '$lib/server/polls/polls';
+import { isEligible, pollPhase } from '$lib/server/polls/rules';
+import { memberRank, tierNames } from '$lib/server/polls/view';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
-	requireUser(event);
-	return {};
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const db = getDb();
+	const [polls, rank, names] = await Promise.all([
+		listPolls(db, user.id),
+		memberRank(db, user.id),
+		tierNames(db)
+	]);
+	const now = new Date();
+	const view = polls.map((p) => ({
+		id: p.id,
+		question: p.question,
+		kind: p.kind,
+		phase: pollPhase(p, now),
+		opensAt: p.opensAt.toISOString(),
+		closesAt: p.closesAt.toISOString(),
+		voted: p.voted,
+		eligible: isEligible(p, rank),
+		eligibleTiers: p.eligibleRanks.map((r) => names[r] ?? `rank ${r}`),
+		ballots: p.ballots,
+		hasOutcome: p.outcomeNote !== null
+	}));
+	return {
+		open: view.filter((p) => p.phase === 'open'),
+		upcoming: view.filter((p) => p.phase === 'upcoming'),
+		closed: view.filter((p) => p.phase === 'closed').slice(0, 20)
+	};
 };

@@ -7,6 +7,7 @@ import { getUserByEmail, insertUser } from '../auth/users';
 import { DEFAULT_LADDER } from '../tiers/default-ladder';
 import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
 import { seedTickets } from './seed-tickets';
+import { seedPollsDemo } from './seed-polls';
 
 export const DEMO_PASSWORD = 'encore-demo-2026';
 
@@ -51,5 +52,6 @@ export async function seedDemo(db: Database): Promise<{ created: number }> {
 		if (user) created++;
 	}
 	await seedTickets(db);
+	await seedPollsDemo(db);
 	return { created };
 }

@@ -106,7 +106,11 @@ export async function runNotificationDueWork(db: Database, now = new Date(), lim
 				await finish(db, delivery, 'skipped', now);
 			} else if (delivery.channel === 'email') {
 				const secret = await unsubscribeSecret(db);
-				const token = signUnsubscribe(secret, { memberId: member.id, kind: item.kind, channel: 'email' });
+				const token = signUnsubscribe(secret, {
+					memberId: member.id,
+					kind: kindInfo(item.kind).kind,
+					channel: 'email'
+				});
 				const unsubscribe = `${config.origin}/unsubscribe/${token}`;
 				const message = notificationMessage(
 					house.name,

@@ -15,6 +15,8 @@ export interface NotificationKind {
 	 * consent, whatever the preference says.
 	 */
 	marketing: boolean;
+	/** Other inbox kinds that follow this one's settings (a feature's finer-grained kinds). */
+	includes?: readonly string[];
 }
 
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
@@ -30,7 +32,8 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
 		label: 'New tier',
 		description: 'When you reach a new tier, and what it unlocks.',
 		defaults: { email: true, push: true },
-		marketing: false
+		marketing: false,
+		includes: ['comp_granted']
 	},
 	{
 		kind: 'tier_lapse_warning',
@@ -70,9 +73,18 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
 	{
 		kind: 'presale_opening',
 		label: 'Presales',
-		description: 'When a presale opens for your tier, and draw results.',
+		description: 'When a presale opens for your tier.',
 		defaults: { email: true, push: true },
-		marketing: true
+		marketing: true,
+		includes: ['presale_open']
+	},
+	{
+		kind: 'presale_results',
+		label: 'Your presale tickets',
+		description: 'Draw results, seats offered to you from the waitlist, and claim deadlines.',
+		defaults: { email: true, push: true },
+		marketing: false,
+		includes: ['presale_draw_won', 'presale_draw_waitlist', 'presale_offer', 'presale_offer_expired']
 	},
 	{
 		kind: 'poll_closing',
@@ -89,15 +101,25 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
 		marketing: false
 	},
 	{
+		kind: 'idea_status',
+		label: 'Your ideas',
+		description: 'When an idea you suggested moves on.',
+		defaults: { email: false, push: true },
+		marketing: false
+	},
+	{
 		kind: 'board_invitation',
 		label: 'Advisory board',
-		description: 'Invitations to the advisory board and its sessions.',
+		description: 'Invitations to the advisory board, its updates and sessions.',
 		defaults: { email: true, push: true },
-		marketing: false
+		marketing: false,
+		includes: ['board_update', 'board_session']
 	}
 ];
 
-const BY_KIND = new Map(NOTIFICATION_KINDS.map((k) => [k.kind, k]));
+const BY_KIND = new Map(
+	NOTIFICATION_KINDS.flatMap((k) => [[k.kind, k] as const, ...(k.includes ?? []).map((i) => [i, k] as const)])
+);
 
 /** Kinds outside the catalogue (a feature's own): in the app and on devices, not by email. */
 const FALLBACK: Omit<NotificationKind, 'kind'> = {
@@ -107,6 +129,7 @@ const FALLBACK: Omit<NotificationKind, 'kind'> = {
 	marketing: false
 };
 
+/** The settings a notification kind follows: its own, its group's, or the fallback. */
 export function kindInfo(kind: string): NotificationKind {
 	return BY_KIND.get(kind) ?? { kind, ...FALLBACK };
 }
@@ -123,7 +146,8 @@ export interface Recipient {
 
 /** Whether the member wants this kind on this channel (their choice, else the default). */
 export function wants(recipient: Pick<Recipient, 'choices'>, kind: string, channel: Channel): boolean {
-	return recipient.choices.get(preferenceKey(kind, channel)) ?? kindInfo(kind).defaults[channel];
+	const info = kindInfo(kind);
+	return recipient.choices.get(preferenceKey(info.kind, channel)) ?? info.defaults[channel];
 }
 
 /** The channels a notification goes out on besides the inbox. */

@@ -425,6 +425,122 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 	},
 	stripe_events: { personal: false, why: 'Which Stripe events were processed: ids and types.' },
 	stripe_prices: { personal: false, why: 'Prices of the tiers.' },
+	polls: {
+		personal: true,
+		memberColumns: ['created_by'],
+		erase: 'keep',
+		why: 'Polls staff created stay, attributed to the tombstone.',
+		columns: keepAll(
+			'id',
+			'question',
+			'description',
+			'image_url',
+			'kind',
+			'max_choices',
+			'eligible_ranks',
+			'opens_at',
+			'closes_at',
+			'results_visibility',
+			'tier_weights',
+			'allow_change',
+			'outcome_note',
+			'outcome_published_at',
+			'created_by',
+			'created_at',
+			'updated_at'
+		)
+	},
+	poll_ballots: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Ballots stay so published results and participation figures do not change; they hold choices and ids only.',
+		columns: keepAll('id', 'poll_id', 'member_id', 'choices', 'rank', 'weight', 'created_at', 'updated_at')
+	},
+	ideas: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'An idea may have become a poll option; it stays, attributed to the tombstone, with the author’s name and email cut out.',
+		columns: {
+			...keepAll('id', 'member_id', 'status', 'poll_id', 'created_at', 'updated_at'),
+			title: 'scrub',
+			body: 'scrub',
+			decline_reason: 'scrub'
+		}
+	},
+	idea_supports: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'Which ideas the member supported.'
+	},
+	boards: {
+		personal: true,
+		memberColumns: ['created_by'],
+		erase: 'keep',
+		why: 'Boards staff created stay.',
+		columns: keepAll(
+			'id',
+			'name',
+			'purpose',
+			'seats',
+			'seats_taken',
+			'term_ends_at',
+			'created_by',
+			'created_at',
+			'updated_at'
+		)
+	},
+	board_invitations: {
+		personal: true,
+		memberColumns: ['member_id', 'invited_by'],
+		erase: 'keep',
+		why: 'Invitations count the seats taken; the reason a member gave for declining is theirs and goes.',
+		columns: {
+			...keepAll(
+				'id',
+				'board_id',
+				'member_id',
+				'status',
+				'deadline',
+				'responded_at',
+				'invited_by',
+				'created_at'
+			),
+			decline_reason: 'null'
+		}
+	},
+	board_posts: {
+		personal: true,
+		memberColumns: ['author_id'],
+		erase: 'keep',
+		why: 'Threads keep their shape; what the member wrote is replaced.',
+		columns: {
+			...keepAll(
+				'id',
+				'board_id',
+				'author_id',
+				'parent_id',
+				'is_update',
+				'pinned',
+				'hidden_at',
+				'created_at'
+			),
+			body: { set: () => 'This post was removed when its author left.' }
+		}
+	},
+	board_session_rsvps: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'The member’s answers to session invitations.'
+	},
+	poll_options: {
+		personal: false,
+		why: 'Options of polls (an idea’s title copied in is scrubbed with the idea).'
+	},
+	board_sessions: { personal: false, why: 'Board sessions: dates and links.' },
 	house: { personal: false, why: 'The house itself.' },
 	tiers: { personal: false, why: 'The ladder.' },
 	earning_rules: { personal: false, why: 'Rules, not members.' },

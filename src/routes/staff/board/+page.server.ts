@@ -1,0 +1,35 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { requireStaff } from '$lib/server/auth/guard';
+import { parseBoardForm } from '$lib/server/board/board-form';
+import { createBoard, listBoards } from '$lib/server/board/boards';
+import { formValues } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	const rows = await listBoards(getDb());
+	return {
+		boards: rows.map(({ board, pending }) => ({
+			id: board.id,
+			name: board.name,
+			seats: board.seats,
+			seatsTaken: board.seatsTaken,
+			termEndsAt: board.termEndsAt.toISOString(),
+			pending
+		}))
+	};
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const staff = requireStaff(event);
+		const form = await event.request.formData();
+		const values = formValues(form);
+		const parsed = parseBoardForm(values, config.houseTimeZone);
+		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
+		const board = await createBoard(getDb(), parsed.value, staff.id);
+		redirect(303, `/staff/board/${board.id}`);
+	}
+};

@@ -1,0 +1,44 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { requireStaff } from '$lib/server/auth/guard';
+import { loadLadder } from '$lib/server/loyalty/engine';
+import { utcToHouseLocal } from '$lib/server/polls/house-time';
+import { fieldsOf, parsePollForm } from '$lib/server/polls/poll-form';
+import { createPoll } from '$lib/server/polls/polls';
+import { formValues } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	const ladder = await loadLadder(getDb());
+	const now = new Date();
+	const option = event.url.searchParams.get('option') ?? '';
+	return {
+		tiers: ladder.map((t) => ({ rank: t.rank, name: t.name })),
+		timeZone: config.houseTimeZone,
+		defaults: {
+			opensAt: utcToHouseLocal(now, config.houseTimeZone),
+			closesAt: utcToHouseLocal(new Date(now.getTime() + 7 * 86_400_000), config.houseTimeZone),
+			options: option
+		}
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const staff = requireStaff(event);
+		const db = getDb();
+		const form = await event.request.formData();
+		const ranks = (await loadLadder(db)).map((t) => t.rank);
+		const parsed = parsePollForm(fieldsOf(form), ranks, config.houseTimeZone);
+		if (!parsed.ok)
+			return fail(400, {
+				errors: parsed.errors,
+				values: formValues(form),
+				eligible: form.getAll('eligible').map(String)
+			});
+		const poll = await createPoll(db, parsed.poll, staff.id);
+		redirect(303, `/staff/polls/${poll.id}?created=1`);
+	}
+};
