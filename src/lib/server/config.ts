@@ -40,7 +40,11 @@ export const config = {
 	/** Multiplies every rate limit (raise it for load tests, never in production). */
 	rateLimitFactor: Math.max(1, int(env.RATE_LIMIT_FACTOR, 1)),
 	/** How often due work (scheduled drops, presale windows, draws) is checked; 0 turns it off. */
-	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000))
+	schedulerMs: Math.max(0, int(env.SCHEDULER_MS, 15_000)),
+	/** Where drop uploads are stored; served only through the access check, never as static files. */
+	dropsMediaDir: path.resolve(env.DROPS_MEDIA_DIR || path.join(dataDir, 'drops-media')),
+	/** Largest upload accepted for a drop, in megabytes (BODY_SIZE_LIMIT must allow it too). */
+	dropsMaxUploadBytes: Math.max(1, int(env.DROPS_MAX_UPLOAD_MB, 20)) * 1024 * 1024
 } as const;
 
 export type Config = typeof config;
