@@ -3,6 +3,7 @@
 // `UPDATE … SET done_at = now() WHERE done_at IS NULL AND due_at <= now() RETURNING …`), so that
 // several app instances ticking at once still do each piece of work exactly once.
 import type { Database } from '$lib/server/db';
+import { runDropsDueWork } from '$lib/server/drops/releases';
 
 export type DueWork = {
 	name: string;
@@ -10,4 +11,4 @@ export type DueWork = {
 };
 
 // One line per capability; the scheduler runs them in this order on every tick.
-export const dueWork: DueWork[] = [];
+export const dueWork: DueWork[] = [{ name: 'drops', run: runDropsDueWork }];

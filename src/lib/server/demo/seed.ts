@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/password';
 import { getUserByEmail, insertUser } from '../auth/users';
 import { DEFAULT_LADDER } from '../tiers/default-ladder';
 import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
+import { seedDrops } from './seed-drops';
 
 export const DEMO_PASSWORD = 'encore-demo-2026';
 
@@ -49,5 +50,6 @@ export async function seedDemo(db: Database): Promise<{ created: number }> {
 		});
 		if (user) created++;
 	}
+	await seedDrops(db);
 	return { created };
 }
