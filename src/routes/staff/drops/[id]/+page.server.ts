@@ -44,6 +44,7 @@ export const load: PageServerLoad = async (event) => {
 			publishAt: drop.publishAt?.toISOString() ?? null
 		},
 		values: formValuesOf(drop),
+		bodyHtml: drop.bodyHtml,
 		media: media.map((m) => ({
 			id: m.id,
 			kind: m.kind,
