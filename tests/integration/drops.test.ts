@@ -4,11 +4,18 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import { config } from '$lib/server/config';
 import { openPostgres, type Database } from '$lib/server/db/connect';
-import { auditLog, dropMedia, dropRevisions, engagements, inboxItems, memberTiers } from '$lib/server/db/schema';
+import {
+	auditLog,
+	dropMedia,
+	dropRevisions,
+	engagements,
+	inboxItems,
+	memberTiers
+} from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/demo/seed';
 import { loadDropPage, loadFeed, type Member } from '$lib/server/drops/fan';
 import { createFeedToken, memberFeed, revokeFeedToken } from '$lib/server/drops/feed';
@@ -26,7 +33,12 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const ORIGIN = 'https://fans.example';
 
 async function newMember(db: Database, rank: number, role: 'fan' | 'admin' = 'fan'): Promise<Member> {
-	const user = await insertUser(db, { email: uniqueEmail('drops'), displayName: `Rank ${rank}`, passwordHash: 'x', role });
+	const user = await insertUser(db, {
+		email: uniqueEmail('drops'),
+		displayName: `Rank ${rank}`,
+		passwordHash: 'x',
+		role
+	});
 	// The paid route sets a tier without any ledger history: the standing reads it as of "now".
 	if (rank > 0)
 		await db
@@ -51,7 +63,9 @@ function input(overrides: Partial<DropInput> = {}): DropInput {
 }
 
 async function png(width = 1200, height = 600): Promise<File> {
-	const bytes = await sharp({ create: { width, height, channels: 3, background: '#5b3df5' } }).png().toBuffer();
+	const bytes = await sharp({ create: { width, height, channels: 3, background: '#5b3df5' } })
+		.png()
+		.toBuffer();
 	return new File([new Uint8Array(bytes)], 'cover.png', { type: 'image/png' });
 }
 
@@ -125,7 +139,9 @@ forEachDriver('drops', (t) => {
 				expect(atom).toContain(`${ORIGIN}/drops/media/${mediaId}/960.webp?key=`);
 				expect(file!.mime).toBe('image/webp');
 			} else {
-				expect(page).toMatchObject({ lock: { reason: 'tier', unlock: 'Reach Inner Circle — or become a Patron now' } });
+				expect(page).toMatchObject({
+					lock: { reason: 'tier', unlock: 'Reach Inner Circle — or become a Patron now' }
+				});
 			}
 		}
 		// Nobody signed in, and a revoked feed link, get nothing.
@@ -179,8 +195,7 @@ forEachDriver('drops', (t) => {
 		});
 		if (!saved.ok) throw new Error('not saved');
 		const id = saved.drop.id;
-		const counts = async () =>
-			Promise.all(members.map(async (m) => (await inboxFor(t.db, m.id, id)).length));
+		const counts = async () => Promise.all(members.map(async (m) => (await inboxFor(t.db, m.id, id)).length));
 
 		await runDropsDueWork(t.db, at(DAY - 1000));
 		expect(await counts()).toEqual([0, 0, 0, 0, 0]);
@@ -220,7 +235,11 @@ forEachDriver('drops', (t) => {
 		const revisions = await t.db.select().from(dropRevisions).where(eq(dropRevisions.dropId, saved.drop.id));
 		expect(revisions.map((r) => r.title)).toEqual(['A drop', 'Renamed']);
 
-		const duplicate = await saveDrop(t.db, { input: input({ slug: saved.drop.slug }), actorId: staff.id, now: T0 });
+		const duplicate = await saveDrop(t.db, {
+			input: input({ slug: saved.drop.slug }),
+			actorId: staff.id,
+			now: T0
+		});
 		expect(duplicate).toEqual({ ok: false, errors: { slug: 'Another drop already uses this address.' } });
 
 		const reader = members[0];
@@ -240,7 +259,10 @@ forEachDriver('drops', (t) => {
 		const before = existsSync(config.dropsMediaDir) ? (await readdir(config.dropsMediaDir)).length : 0;
 		const pngBytes = new Uint8Array(await (await png(64, 64)).arrayBuffer());
 		const cases: [File, RegExp, number?][] = [
-			[new File([pngBytes], 'x.jpg', { type: 'image/jpeg' }), /says it is image\/jpeg but its content is image\/png/],
+			[
+				new File([pngBytes], 'x.jpg', { type: 'image/jpeg' }),
+				/says it is image\/jpeg but its content is image\/png/
+			],
 			[new File(['<svg onload="alert(1)"/>'], 'x.svg', { type: 'image/svg+xml' }), /not accepted/],
 			[new File(['<html><script>alert(1)</script>'], 'x.png', { type: 'image/png' }), /not accepted/],
 			[new File([pngBytes], 'x.png', { type: 'image/png' }), /too large/, 100],
@@ -294,7 +316,10 @@ onPostgres('drops due work under concurrency', (t) => {
 			await second.close();
 		}
 		const [row] = await t.db
-			.select({ n: sql<number>`count(*)`.mapWith(Number), distinct: sql<number>`count(distinct dedupe_key)`.mapWith(Number) })
+			.select({
+				n: sql<number>`count(*)`.mapWith(Number),
+				distinct: sql<number>`count(distinct dedupe_key)`.mapWith(Number)
+			})
 			.from(inboxItems)
 			.where(eq(inboxItems.kind, 'drop'));
 		// Drops for everyone reach all 6 fans; Insider drops the 4 fans from rank 2 up.

@@ -100,7 +100,13 @@ describe('dropAccess: early-access windows', () => {
 	});
 
 	it('ranks at the minimum but below every window get in with the last window', () => {
-		const d = drop({ minRank: 1, windows: [{ rank: 4, delayMinutes: 0 }, { rank: 3, delayMinutes: 60 }] });
+		const d = drop({
+			minRank: 1,
+			windows: [
+				{ rank: 4, delayMinutes: 0 },
+				{ rank: 3, delayMinutes: 60 }
+			]
+		});
 		expect(openingFor(d, 0)).toBeNull();
 		expect(openingFor(d, 1)).toEqual(at(60 * 60 * 1000));
 		expect(openingFor(d, 2)).toEqual(at(60 * 60 * 1000));
@@ -108,8 +114,18 @@ describe('dropAccess: early-access windows', () => {
 	});
 
 	it('windows combine with a minimum tier: below it is a tier lock, even after every window', () => {
-		const d = drop({ minRank: 2, windows: [{ rank: 4, delayMinutes: 0 }, { rank: 2, delayMinutes: 24 * 60 }] });
-		expect(dropAccess(d, fan(1), at(30 * DAY), RANKS)).toMatchObject({ kind: 'locked', reason: 'tier', opensAt: at(DAY) });
+		const d = drop({
+			minRank: 2,
+			windows: [
+				{ rank: 4, delayMinutes: 0 },
+				{ rank: 2, delayMinutes: 24 * 60 }
+			]
+		});
+		expect(dropAccess(d, fan(1), at(30 * DAY), RANKS)).toMatchObject({
+			kind: 'locked',
+			reason: 'tier',
+			opensAt: at(DAY)
+		});
 		expect(canRead(dropAccess(d, fan(2), at(DAY), RANKS))).toBe(true);
 		expect(canRead(dropAccess(d, fan(3), at(DAY - SECOND), RANKS))).toBe(false);
 	});

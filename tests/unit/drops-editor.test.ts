@@ -2,12 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkUpload, isServableName, widthsFor } from '$lib/server/drops/upload-rules';
 import { releasesOf } from '$lib/server/drops/releases';
-import {
-	instantToLocal,
-	localToInstant,
-	parseDropForm,
-	slugify
-} from '$lib/server/drops/validate';
+import { instantToLocal, localToInstant, parseDropForm, slugify } from '$lib/server/drops/validate';
 
 const LADDER = [
 	{ rank: 0, name: 'Listener' },
@@ -21,7 +16,8 @@ const ZONE = 'Europe/Brussels';
 
 function form(fields: Record<string, string>): FormData {
 	const f = new FormData();
-	for (const [k, v] of Object.entries({ title: 'Winter demo', body: 'Hi', minRank: '0', ...fields })) f.set(k, v);
+	for (const [k, v] of Object.entries({ title: 'Winter demo', body: 'Hi', minRank: '0', ...fields }))
+		f.set(k, v);
 	return f;
 }
 
@@ -69,7 +65,12 @@ describe('parseDropForm', () => {
 	});
 
 	it('schedules only in the future, read in the house time zone', () => {
-		const past = parseDropForm(form({ intent: 'schedule', publishAt: '2026-05-01T11:59' }), LADDER, NOW, ZONE);
+		const past = parseDropForm(
+			form({ intent: 'schedule', publishAt: '2026-05-01T11:59' }),
+			LADDER,
+			NOW,
+			ZONE
+		);
 		expect(!past.ok && past.errors.publishAt).toMatch(/future/);
 		const missing = parseDropForm(form({ intent: 'schedule' }), LADDER, NOW, ZONE);
 		expect(!missing.ok && missing.errors.publishAt).toMatch(/Pick when/);
@@ -122,7 +123,9 @@ describe('checkUpload', () => {
 			kind: 'image',
 			mime: 'image/png'
 		});
-		expect(checkUpload({ size: MB, maxBytes: 20 * MB, sniffed: 'audio/mpeg', claimed: 'audio/mp3' })).toMatchObject({
+		expect(
+			checkUpload({ size: MB, maxBytes: 20 * MB, sniffed: 'audio/mpeg', claimed: 'audio/mp3' })
+		).toMatchObject({
 			ok: true,
 			kind: 'audio'
 		});
@@ -133,22 +136,32 @@ describe('checkUpload', () => {
 	});
 
 	it('refuses too large, unknown types (SVG, HTML), and files that lie about their type', () => {
-		expect(checkUpload({ size: 21 * MB, maxBytes: 20 * MB, sniffed: 'image/png', claimed: 'image/png' })).toMatchObject({
+		expect(
+			checkUpload({ size: 21 * MB, maxBytes: 20 * MB, sniffed: 'image/png', claimed: 'image/png' })
+		).toMatchObject({
 			ok: false,
 			error: expect.stringMatching(/too large \(21\.0 MB\); the limit is 20\.0 MB/)
 		});
-		expect(checkUpload({ size: 10, maxBytes: MB, sniffed: undefined, claimed: 'image/svg+xml' })).toMatchObject({
+		expect(
+			checkUpload({ size: 10, maxBytes: MB, sniffed: undefined, claimed: 'image/svg+xml' })
+		).toMatchObject({
 			ok: false,
 			error: expect.stringMatching(/not accepted/)
 		});
-		expect(checkUpload({ size: 10, maxBytes: MB, sniffed: 'application/pdf', claimed: 'application/pdf' })).toMatchObject({
+		expect(
+			checkUpload({ size: 10, maxBytes: MB, sniffed: 'application/pdf', claimed: 'application/pdf' })
+		).toMatchObject({
 			ok: false
 		});
-		expect(checkUpload({ size: 10, maxBytes: MB, sniffed: 'image/jpeg', claimed: 'image/png' })).toMatchObject({
+		expect(
+			checkUpload({ size: 10, maxBytes: MB, sniffed: 'image/jpeg', claimed: 'image/png' })
+		).toMatchObject({
 			ok: false,
 			error: expect.stringMatching(/says it is image\/png but its content is image\/jpeg/)
 		});
-		expect(checkUpload({ size: 0, maxBytes: MB, sniffed: undefined, claimed: '' })).toMatchObject({ ok: false });
+		expect(checkUpload({ size: 0, maxBytes: MB, sniffed: undefined, claimed: '' })).toMatchObject({
+			ok: false
+		});
 	});
 
 	it('resizes to the standard widths, never wider than the original', () => {

@@ -91,7 +91,12 @@ function fanAccess(drop: AccessDrop, rank: number, now: Date, ranks: readonly nu
 	if (!isLive(drop, now)) return { kind: 'hidden' };
 	const opens = openingFor(drop, rank);
 	if (opens === null) {
-		return { kind: 'locked', reason: 'tier', needRank: drop.minRank, opensAt: openingFor(drop, drop.minRank) };
+		return {
+			kind: 'locked',
+			reason: 'tier',
+			needRank: drop.minRank,
+			opensAt: openingFor(drop, drop.minRank)
+		};
 	}
 	if (opens.getTime() > now.getTime()) {
 		return { kind: 'locked', reason: 'window', opensAt: opens, openRank: lowestOpenRank(drop, ranks, now) };

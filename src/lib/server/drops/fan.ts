@@ -147,7 +147,12 @@ export type DropPage =
 export async function loadDropPage(db: Database, member: Member, slug: string, now: Date): Promise<DropPage> {
 	const [{ viewer, ladder }, drop] = await Promise.all([viewerOf(db, member, now), getDropBySlug(db, slug)]);
 	if (!drop) return { kind: 'missing' };
-	const access = dropAccess(drop, viewer, now, ladder.map((t) => t.rank));
+	const access = dropAccess(
+		drop,
+		viewer,
+		now,
+		ladder.map((t) => t.rank)
+	);
 	if (access.kind === 'hidden') return { kind: 'missing' };
 	if (access.kind === 'locked') {
 		return {

@@ -17,7 +17,10 @@ export async function createFeedToken(db: Queryable, memberId: string, now = new
 	await db
 		.insert(dropFeedTokens)
 		.values({ memberId, tokenHash: hashToken(token), createdAt: now })
-		.onConflictDoUpdate({ target: dropFeedTokens.memberId, set: { tokenHash: hashToken(token), createdAt: now } });
+		.onConflictDoUpdate({
+			target: dropFeedTokens.memberId,
+			set: { tokenHash: hashToken(token), createdAt: now }
+		});
 	return token;
 }
 
@@ -51,7 +54,8 @@ export async function memberForFeedToken(db: Queryable, token: string): Promise<
 export function feedBody(html: string, origin: string, token: string): string {
 	return html.replace(
 		/(^|["\s,])\/drops\/media\/([0-9a-f-]{36}\/[\w.]+)/gi,
-		(_, before: string, rest: string) => `${before}${origin}${MEDIA_PREFIX}${rest}?key=${encodeURIComponent(token)}`
+		(_, before: string, rest: string) =>
+			`${before}${origin}${MEDIA_PREFIX}${rest}?key=${encodeURIComponent(token)}`
 	);
 }
 
@@ -65,7 +69,13 @@ export interface AtomEntry {
 }
 
 /** Atom 1.0, escaped by hand: a handful of elements needs no XML library. */
-export function buildAtom(feed: { title: string; selfUrl: string; siteUrl: string; updated: Date; entries: AtomEntry[] }): string {
+export function buildAtom(feed: {
+	title: string;
+	selfUrl: string;
+	siteUrl: string;
+	updated: Date;
+	entries: AtomEntry[];
+}): string {
 	const x = escapeHtml;
 	const entries = feed.entries
 		.map(
@@ -111,7 +121,12 @@ export async function memberFeed(
 		? await db
 				.select({ id: drops.id, bodyHtml: drops.bodyHtml, updatedAt: drops.updatedAt })
 				.from(drops)
-				.where(inArray(drops.id, readable.map(({ d }) => d.id)))
+				.where(
+					inArray(
+						drops.id,
+						readable.map(({ d }) => d.id)
+					)
+				)
 		: [];
 	const byId = new Map(bodies.map((b) => [b.id, b]));
 	const entries: AtomEntry[] = readable.map(({ d, access }) => {

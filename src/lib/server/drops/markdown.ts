@@ -36,7 +36,8 @@ const MEDIA_REF = /^media:([0-9a-f-]{36})$/i;
 
 function mediaTag(ref: MediaRef, alt: string): string {
 	const label = escapeHtml(alt || ref.alt);
-	if (ref.kind === 'audio') return `<audio controls preload="none" src="${mediaUrl(ref.id, 'file')}"></audio>`;
+	if (ref.kind === 'audio')
+		return `<audio controls preload="none" src="${mediaUrl(ref.id, 'file')}"></audio>`;
 	if (ref.kind === 'video')
 		return `<video controls playsinline preload="none" src="${mediaUrl(ref.id, 'file')}" aria-label="${label}"></video>`;
 	const widths = [...ref.variants].sort((a, b) => a - b);
@@ -57,9 +58,10 @@ function embedLinks(markdown: string): string {
 		.split('\n')
 		.map((line) => {
 			const trimmed = line.trim();
-			const yt = /^https?:\/\/(?:www\.|m\.)?(?:youtube\.com\/watch\?v=|youtu\.be\/)([\w-]{11})(?:[&?#]\S*)?$/.exec(
-				trimmed
-			);
+			const yt =
+				/^https?:\/\/(?:www\.|m\.)?(?:youtube\.com\/watch\?v=|youtu\.be\/)([\w-]{11})(?:[&?#]\S*)?$/.exec(
+					trimmed
+				);
 			if (yt)
 				return `<iframe src="https://www.youtube-nocookie.com/embed/${yt[1]}" title="YouTube video" allowfullscreen></iframe>`;
 			const vimeo = /^https?:\/\/(?:www\.)?vimeo\.com\/(\d+)\/?$/.exec(trimmed);

@@ -21,7 +21,10 @@ export function mediaDir(id: string, root = config.dropsMediaDir): string {
 	return path.join(root, id);
 }
 
-export function mediaFilePath(media: Pick<DropMedia, 'id' | 'kind' | 'variants'>, name: string): string | null {
+export function mediaFilePath(
+	media: Pick<DropMedia, 'id' | 'kind' | 'variants'>,
+	name: string
+): string | null {
 	if (!isServableName(name, media.kind, media.variants)) return null;
 	return path.join(mediaDir(media.id), name);
 }
@@ -99,8 +102,14 @@ export async function storeUpload(
 		});
 		return { ok: true, media };
 	} catch (err) {
-		await Promise.all([rm(incoming, { recursive: true, force: true }), rm(final, { recursive: true, force: true })]);
-		if (err instanceof Error && /unsupported image format|Input buffer|corrupt|VipsJpeg|pngload/i.test(err.message))
+		await Promise.all([
+			rm(incoming, { recursive: true, force: true }),
+			rm(final, { recursive: true, force: true })
+		]);
+		if (
+			err instanceof Error &&
+			/unsupported image format|Input buffer|corrupt|VipsJpeg|pngload/i.test(err.message)
+		)
 			return { ok: false, error: 'We could not read this image: the file looks damaged.' };
 		log.error('drop upload failed', { dropId: input.dropId, error: String(err) });
 		throw err;

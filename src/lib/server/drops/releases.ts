@@ -20,7 +20,9 @@ export function releasesOf(drop: Pick<Drop, 'minRank' | 'windows' | 'status' | '
 export async function syncReleases(tx: Queryable, drop: Drop): Promise<void> {
 	const live = (drop.status === 'published' || drop.status === 'scheduled') && drop.publishAt !== null;
 	if (!live) {
-		await tx.delete(dropReleases).where(and(eq(dropReleases.dropId, drop.id), isNull(dropReleases.announcedAt)));
+		await tx
+			.delete(dropReleases)
+			.where(and(eq(dropReleases.dropId, drop.id), isNull(dropReleases.announcedAt)));
 		return;
 	}
 	const wanted = releasesOf(drop);

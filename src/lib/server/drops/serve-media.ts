@@ -30,7 +30,12 @@ export async function openMediaFile(
 		.limit(1);
 	if (!row) return null;
 	const { viewer, ladder } = await viewerOf(db, member, now);
-	const access = dropAccess(row.drop, viewer, now, ladder.map((t) => t.rank));
+	const access = dropAccess(
+		row.drop,
+		viewer,
+		now,
+		ladder.map((t) => t.rank)
+	);
 	if (!canRead(access)) return null;
 	const file = mediaFilePath(row.media, name);
 	if (!file) return null;

@@ -186,7 +186,8 @@ export async function saveDrop(
 				subjectId: String(drop.id),
 				details: { slug: drop.slug }
 			});
-			const statusChanged = (existing?.status ?? 'draft') !== drop.status || (!existing && drop.status !== 'draft');
+			const statusChanged =
+				(existing?.status ?? 'draft') !== drop.status || (!existing && drop.status !== 'draft');
 			const timeChanged = existing?.publishAt?.getTime() !== drop.publishAt?.getTime();
 			if (statusChanged || (drop.status === 'scheduled' && timeChanged)) {
 				const action = STATUS_ACTIONS[drop.status];
@@ -205,7 +206,8 @@ export async function saveDrop(
 		});
 	} catch (err) {
 		// Two editors taking one slug at the same moment: the unique index decides.
-		if (isUniqueViolation(err)) return { ok: false, errors: { slug: 'Another drop already uses this address.' } };
+		if (isUniqueViolation(err))
+			return { ok: false, errors: { slug: 'Another drop already uses this address.' } };
 		throw err;
 	}
 }

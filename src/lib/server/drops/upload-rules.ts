@@ -65,7 +65,8 @@ export function checkUpload(input: {
 	if (!sniffed || !kind)
 		return {
 			ok: false,
-			error: 'This type of file is not accepted. Use an image (JPEG, PNG, WebP, GIF, AVIF), audio (MP3, M4A, Ogg, WAV, FLAC) or video (MP4, WebM, MOV).'
+			error:
+				'This type of file is not accepted. Use an image (JPEG, PNG, WebP, GIF, AVIF), audio (MP3, M4A, Ogg, WAV, FLAC) or video (MP4, WebM, MOV).'
 		};
 	if (!UNKNOWN_CLAIMS.has(claimed.toLowerCase()) && canonical(claimed) !== canonical(sniffed))
 		return {

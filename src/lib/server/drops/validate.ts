@@ -66,7 +66,8 @@ export function parseDropForm(
 	const slug = text('slug').toLowerCase() || slugify(title);
 	if (!slug) errors.slug = 'Give the drop an address (letters, numbers and dashes).';
 	else if (slug.length > 80) errors.slug = 'Keep the address under 80 characters.';
-	else if (!SLUG.test(slug)) errors.slug = 'Use lowercase letters, numbers and single dashes, like winter-demo.';
+	else if (!SLUG.test(slug))
+		errors.slug = 'Use lowercase letters, numbers and single dashes, like winter-demo.';
 	else if (RESERVED_SLUGS.has(slug)) errors.slug = `“${slug}” is reserved: choose another address.`;
 
 	const summary = text('summary');
@@ -170,7 +171,14 @@ function zoneOffset(at: Date, zone: string): number {
 		second: '2-digit'
 	}).formatToParts(at);
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second')
+	);
 	return Math.round((asUtc - at.getTime()) / 60_000);
 }
 

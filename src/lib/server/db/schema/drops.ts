@@ -22,7 +22,6 @@ import { timestamps, users } from './core';
 export const dropStatusEnum = pgEnum('drop_status', ['draft', 'scheduled', 'published', 'archived']);
 export type DropStatus = (typeof dropStatusEnum.enumValues)[number];
 
-
 export const drops = pgTable(
 	'drops',
 	{
@@ -114,7 +113,9 @@ export const dropReleases = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.dropId, t.rank] }),
-		index('drop_releases_due_idx').on(t.opensAt).where(sql`${t.announcedAt} is null`)
+		index('drop_releases_due_idx')
+			.on(t.opensAt)
+			.where(sql`${t.announcedAt} is null`)
 	]
 );
 

@@ -30,7 +30,11 @@ export const load: PageServerLoad = async (event) => {
 	const id = dropId(event);
 	const drop = await getDrop(db, id);
 	if (!drop) error(404, 'There is no such drop.');
-	const [tiers, media, revisions] = await Promise.all([tierOptions(db), listMedia(db, id), listRevisions(db, id)]);
+	const [tiers, media, revisions] = await Promise.all([
+		tierOptions(db),
+		listMedia(db, id),
+		listRevisions(db, id)
+	]);
 	return {
 		tiers,
 		zone: config.houseTimeZone,

@@ -34,7 +34,10 @@ export const GET: RequestHandler = async ({ params, locals, url, request }) => {
 		const start = range[1] ? Number(range[1]) : Math.max(0, file.size - Number(range[2]));
 		const end = range[1] && range[2] ? Math.min(Number(range[2]), file.size - 1) : file.size - 1;
 		if (start > end || start >= file.size)
-			return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}` } });
+			return new Response(null, {
+				status: 416,
+				headers: { ...headers, 'Content-Range': `bytes */${file.size}` }
+			});
 		const stream = Readable.toWeb(createReadStream(file.path, { start, end })) as ReadableStream;
 		return new Response(stream, {
 			status: 206,
