@@ -253,6 +253,40 @@ forEachDriver('drops', (t) => {
 		expect(opened[0]).toMatchObject({ kind: 'drop_opened', points: 2 });
 	});
 
+	it('lists the feed newest first with pinned drops on top, pages it, and badges what is new since the last visit', async () => {
+		const reader = await newMember(t.db, 1);
+		const base = at(100 * DAY);
+		const slugs: string[] = [];
+		for (let i = 0; i < 22; i++) {
+			const saved = await saveDrop(t.db, {
+				input: input({ title: `Feed ${i}`, pinned: i === 3, minRank: i % 4 === 0 ? 2 : 0 }),
+				actorId: staff.id,
+				now: new Date(base.getTime() + i * HOUR)
+			});
+			if (saved.ok) slugs.push(saved.drop.slug);
+		}
+		const mine = (items: { slug: string }[]) =>
+			items.filter((i) => slugs.includes(i.slug)).map((i) => i.slug);
+		const firstVisit = await loadFeed(t.db, reader, at(101 * DAY));
+		expect(firstVisit.page).toBe(1);
+		expect(firstVisit.items).toHaveLength(20);
+		// Pinned first, then newest first.
+		expect(mine(firstVisit.items).slice(0, 3)).toEqual([slugs[3], slugs[21], slugs[20]]);
+		expect((await loadFeed(t.db, reader, at(101 * DAY), 'all', 2)).page).toBe(2);
+
+		const locked = await loadFeed(t.db, reader, at(101 * DAY), 'locked');
+		expect(mine(locked.items)).toEqual([20, 16, 12, 8, 4, 0].map((i) => slugs[i]));
+		expect(locked.items.every((i) => !i.open && i.lock?.reason === 'tier')).toBe(true);
+
+		// Nothing new since the visit just made; then one more drop, and only it is new.
+		expect(mine((await loadFeed(t.db, reader, at(101 * DAY + HOUR), 'new')).items)).toEqual([]);
+		const later = await saveDrop(t.db, { input: input(), actorId: staff.id, now: at(102 * DAY) });
+		if (!later.ok) throw new Error('not saved');
+		const news = await loadFeed(t.db, reader, at(102 * DAY + HOUR), 'new');
+		expect(news.items.map((i) => i.slug)).toEqual([later.drop.slug]);
+		expect(news.items[0].isNew).toBe(true);
+	});
+
 	it('rejects uploads that are too large, of the wrong type or lying about it, leaving nothing behind', async () => {
 		const saved = await saveDrop(t.db, { input: input({ intent: 'draft' }), actorId: staff.id, now: T0 });
 		if (!saved.ok) throw new Error('not saved');

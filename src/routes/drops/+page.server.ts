@@ -12,8 +12,9 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const show = event.url.searchParams.get('show') as FeedFilter | null;
 	const filter: FeedFilter = show && FILTERS.includes(show) ? show : 'all';
+	const page = Number(event.url.searchParams.get('page') ?? '1') || 1;
 	const [feed, feedSince] = await Promise.all([
-		loadFeed(db, { id: user.id, role: user.role }, new Date(), filter),
+		loadFeed(db, { id: user.id, role: user.role }, new Date(), filter, page),
 		feedTokenCreatedAt(db, user.id)
 	]);
 	return { ...feed, filter, feedSince: feedSince?.toISOString() ?? null };

@@ -73,6 +73,8 @@ export interface FeedItem {
 export type FeedFilter = 'all' | 'unlocked' | 'locked' | 'new';
 
 const FIRST_VISIT_NEW = 7 * 24 * 60 * 60 * 1000;
+/** Drops per page of the feed: a phone screen or three, and a page that stays small with 1,000 drops. */
+export const FEED_PAGE_SIZE = 20;
 
 /**
  * The fan's feed: live drops, pinned first then newest, each through the access rule. Marks the
@@ -82,8 +84,15 @@ export async function loadFeed(
 	db: Database,
 	member: Member,
 	now: Date,
-	filter: FeedFilter = 'all'
-): Promise<{ items: FeedItem[]; counts: Record<FeedFilter, number>; lastVisit: string | null }> {
+	filter: FeedFilter = 'all',
+	page = 1
+): Promise<{
+	items: FeedItem[];
+	counts: Record<FeedFilter, number>;
+	lastVisit: string | null;
+	page: number;
+	pages: number;
+}> {
 	const [{ viewer, ladder }, rows, [visit]] = await Promise.all([
 		viewerOf(db, member, now),
 		listLiveDrops(db, now),
@@ -120,10 +129,13 @@ export async function loadFeed(
 		locked: all.filter((i) => !i.open).length,
 		new: all.filter((i) => i.isNew).length
 	};
-	const items = all.filter((i) =>
+	const matching = all.filter((i) =>
 		filter === 'unlocked' ? i.open : filter === 'locked' ? !i.open : filter === 'new' ? i.isNew : true
 	);
-	return { items, counts, lastVisit: visit?.seenAt.toISOString() ?? null };
+	const pages = Math.max(1, Math.ceil(matching.length / FEED_PAGE_SIZE));
+	const current = Math.min(Math.max(1, Math.floor(page)), pages);
+	const items = matching.slice((current - 1) * FEED_PAGE_SIZE, current * FEED_PAGE_SIZE);
+	return { items, counts, lastVisit: visit?.seenAt.toISOString() ?? null, page: current, pages };
 }
 
 export type DropPage =
