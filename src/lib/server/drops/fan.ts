@@ -1,9 +1,9 @@
 // What fans get of drops: the feed's teasers and a drop's page, each shaped from what the access
 // rule allows. A locked drop's body, media and media URLs are never read into these results.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { isStaff } from '../auth/guard';
 import type { Database, Queryable } from '../db';
-import { dropFeedVisits, type Drop } from '../db/schema';
+import { dropFeedVisits, engagements, type Drop } from '../db/schema';
 import { log } from '../log';
 import { recordEngagement } from '../loyalty/engine';
 import { getStanding, type LadderRow } from '../loyalty/standing';
@@ -138,6 +138,22 @@ export async function loadFeed(
 	return { items, counts, lastVisit: visit?.seenAt.toISOString() ?? null, page: current, pages };
 }
 
+/** One index probe, so rereading a drop does not take the member's ledger lock each time. */
+async function hasOpened(db: Queryable, memberId: string, dropId: number): Promise<boolean> {
+	const [row] = await db
+		.select({ id: engagements.id })
+		.from(engagements)
+		.where(
+			and(
+				eq(engagements.memberId, memberId),
+				eq(engagements.kind, 'drop_opened'),
+				eq(engagements.object, `drop:${dropId}`)
+			)
+		)
+		.limit(1);
+	return !!row;
+}
+
 export type DropPage =
 	| { kind: 'missing' }
 	| {
@@ -178,7 +194,7 @@ export async function loadDropPage(db: Database, member: Member, slug: string, n
 			lock: lockOf(access, ladder)!
 		};
 	}
-	if (!access.preview) {
+	if (!access.preview && !(await hasOpened(db, member.id, drop.id))) {
 		await db
 			.transaction((tx) =>
 				recordEngagement(

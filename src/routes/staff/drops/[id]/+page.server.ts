@@ -38,6 +38,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		tiers,
 		zone: config.houseTimeZone,
+		maxUploadBytes: config.dropsMaxUploadBytes,
 		saved: event.url.searchParams.get('saved'),
 		drop: {
 			id: drop.id,
