@@ -1,9 +1,9 @@
 // What fans get of drops: the feed's teasers and a drop's page, each shaped from what the access
 // rule allows. A locked drop's body, media and media URLs are never read into these results.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { isStaff } from '../auth/guard';
-import type { Database, Queryable } from '../db';
-import { dropFeedVisits, engagements, type Drop } from '../db/schema';
+import { rowsOf, type Database, type Queryable } from '../db';
+import { engagements, type Drop } from '../db/schema';
 import { log } from '../log';
 import { recordEngagement } from '../loyalty/engine';
 import { getStanding, type LadderRow } from '../loyalty/standing';
@@ -57,6 +57,21 @@ export function lockOf(access: DropAccess, ladder: readonly LadderRow[]): Lock |
 	};
 }
 
+/** Records this visit and returns the previous one, in one round trip (the CTE reads the row as it was). */
+async function markFeedVisit(db: Queryable, memberId: string, now: Date): Promise<Date | null> {
+	const at = now.toISOString();
+	const [row] = rowsOf<{ seen_at: string | Date | null }>(
+		await db.execute(sql`
+			with previous as (select seen_at from drop_feed_visits where member_id = ${memberId}),
+			marked as (
+				insert into drop_feed_visits (member_id, seen_at) values (${memberId}, ${at}::timestamptz)
+				on conflict (member_id) do update set seen_at = excluded.seen_at
+			)
+			select (select seen_at from previous) as seen_at`)
+	);
+	return row?.seen_at ? new Date(row.seen_at) : null;
+}
+
 export interface FeedItem {
 	slug: string;
 	title: string;
@@ -93,15 +108,12 @@ export async function loadFeed(
 	page: number;
 	pages: number;
 }> {
-	const [{ viewer, ladder }, rows, [visit]] = await Promise.all([
+	const [{ viewer, ladder }, rows, previous] = await Promise.all([
 		viewerOf(db, member, now),
 		listLiveDrops(db, now),
-		db.select().from(dropFeedVisits).where(eq(dropFeedVisits.memberId, member.id)).limit(1)
+		markFeedVisit(db, member.id, now)
 	]);
-	await db
-		.insert(dropFeedVisits)
-		.values({ memberId: member.id, seenAt: now })
-		.onConflictDoUpdate({ target: dropFeedVisits.memberId, set: { seenAt: now } });
+	const visit = previous ? { seenAt: previous } : undefined;
 	const since = visit?.seenAt ?? new Date(now.getTime() - FIRST_VISIT_NEW);
 	const ranks = ladder.map((t) => t.rank);
 	const all = rows.map((drop): FeedItem => {
