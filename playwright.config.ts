@@ -65,7 +65,9 @@ export default defineConfig({
 			ENCORE_SKIP_DOTENV: '1',
 			LOG_QUIET: '1',
 			// Notification emails go out within a second, so tests can read them from the mailbox.
-			SCHEDULER_MS: '1000'
+			SCHEDULER_MS: '1000',
+			// Drop uploads up to DROPS_MAX_UPLOAD_MB (adapter-node refuses larger bodies before the app).
+			BODY_SIZE_LIMIT: '25M'
 		}
 	}
 });

@@ -27,6 +27,13 @@ const config = {
 				'font-src': ['self'],
 				'connect-src': ['self'],
 				'media-src': ['self'],
+				// Players drops may embed: the allow-list in src/lib/server/drops/markdown.ts (IFRAME_HOSTS).
+				'frame-src': [
+					'https://www.youtube-nocookie.com',
+					'https://player.vimeo.com',
+					'https://bandcamp.com',
+					'https://w.soundcloud.com'
+				],
 				'worker-src': ['self'],
 				'manifest-src': ['self'],
 				'object-src': ['none'],

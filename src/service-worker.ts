@@ -42,7 +42,10 @@ const NEVER_CACHED = [
 	/^\/logout(\/|$)/,
 	/^\/reset-password/,
 	/^\/verify-email/,
-	/\/__data\.json$/
+	/\/__data\.json$/,
+	// A drop's page, its media and feeds: what a member may read can end (a tier lapses, a drop is
+	// unpublished), so none of it is kept on the device. The /drops list holds teasers only.
+	/^\/drops\/.+/
 ];
 /** POSTs after which the device may belong to someone else (or to no one). */
 const IDENTITY_CHANGES = ['/logout', '/login', '/signup'];

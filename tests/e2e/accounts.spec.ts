@@ -8,7 +8,8 @@ import {
 	SESSION_COOKIE,
 	signIn,
 	signOut,
-	signUp
+	signUp,
+	ORIGIN
 } from './helpers';
 
 test.describe('accounts', () => {
@@ -53,7 +54,7 @@ test.describe('accounts', () => {
 		await expect(mail).toHaveCount(1);
 		const link = mail.getByRole('link', { name: /\/reset-password\/[a-z2-7]{32}$/ });
 		const href = await link.getAttribute('href');
-		expect(href).toMatch(/^http:\/\/localhost:4173\/reset-password\/[a-z2-7]{32}$/);
+		expect(href).toMatch(new RegExp(`^${ORIGIN}/reset-password/[a-z2-7]{32}$`));
 		await page.goto(href!);
 
 		await page.getByLabel('New password', { exact: true }).fill(newPassword);
@@ -92,8 +93,8 @@ test.describe('accounts', () => {
 		for (const next of ['//evil.example', 'https://evil.example', '/%5Cevil.example', '/%09/evil.example']) {
 			const response = await context.request.get(`/login?next=${next}`, { maxRedirects: 0 });
 			expect(response.status(), next).toBe(303);
-			const location = new URL(response.headers()['location'], 'http://localhost:4173');
-			expect(location.origin, `next=${next} redirected to ${location.href}`).toBe('http://localhost:4173');
+			const location = new URL(response.headers()['location'], ORIGIN);
+			expect(location.origin, `next=${next} redirected to ${location.href}`).toBe(ORIGIN);
 		}
 		await page.goto('/login?next=%2Fdrops');
 		await expect(page).toHaveURL(/\/drops$/);
@@ -139,7 +140,7 @@ test.describe('security', () => {
 	});
 
 	test('a cross-origin form POST is refused with 403 and sets no session', async ({ playwright }) => {
-		const api = await playwright.request.newContext({ baseURL: 'http://localhost:4173' });
+		const api = await playwright.request.newContext({ baseURL: ORIGIN });
 		const forged = await api.post('/login', {
 			headers: formHeaders('http://evil.example'),
 			data: signInForm,
@@ -151,7 +152,7 @@ test.describe('security', () => {
 
 		// The same request from the portal's own origin signs in: the Origin is what was refused.
 		const genuine = await api.post('/login', {
-			headers: formHeaders('http://localhost:4173'),
+			headers: formHeaders(ORIGIN),
 			data: signInForm,
 			maxRedirects: 0
 		});
@@ -178,13 +179,13 @@ test.describe('security', () => {
 			'not found': await request.get('/no-such-page'),
 			redirect: await request.get('/me', { maxRedirects: 0 }),
 			'form action (page)': await request.post('/login', {
-				headers: formHeaders('http://localhost:4173'),
+				headers: formHeaders(ORIGIN),
 				data: 'email=&password=',
 				maxRedirects: 0
 			}),
 			'form action (enhanced)': await request.post('/login', {
 				headers: {
-					...formHeaders('http://localhost:4173'),
+					...formHeaders(ORIGIN),
 					Accept: 'application/json',
 					'x-sveltekit-action': 'true'
 				},

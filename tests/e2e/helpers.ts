@@ -2,6 +2,9 @@
 import { expect, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 
+/** The test server's origin (playwright.config.ts; E2E_PORT moves it). */
+export const ORIGIN = `http://localhost:${Number(process.env.E2E_PORT) || 4173}`;
+
 export const DEMO_PASSWORD = 'encore-demo-2026';
 export const DEMO_STAFF = 'staff@encore.demo';
 /** Demo fans; each spec signs in as its own so parallel workers never share state that matters. */

@@ -2,7 +2,7 @@
 // a staff adjustment) and watches the progress move until the tier-up moment.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_STAFF, newEmail, signIn, signUp } from './helpers';
+import { DEMO_PASSWORD, DEMO_STAFF, newEmail, signIn, signUp, ORIGIN } from './helpers';
 
 const PASSWORD = 'a long walk to the venue';
 
@@ -110,7 +110,7 @@ test('fans cannot reach the staff loyalty tools', async ({ page, request }) => {
 	const res = await request.post('/staff/adjust', {
 		headers: {
 			cookie: `encore_session=${session.value}`,
-			origin: 'http://localhost:4173',
+			origin: ORIGIN,
 			accept: 'text/html'
 		},
 		form: { email: 'theo@encore.demo', points: '5000', reason: 'free points', requestId: 'forged-request-1' },

@@ -62,7 +62,11 @@ export const config = {
 	stripeApiPort: int(env.STRIPE_API_PORT, 0),
 	stripeApiProtocol: (env.STRIPE_API_PROTOCOL === 'http' ? 'http' : 'https') as 'http' | 'https',
 	/** Days a past_due subscription keeps its tier while Stripe retries the card. */
-	patronageGraceDays: Math.max(0, int(env.PATRONAGE_GRACE_DAYS, 7))
+	patronageGraceDays: Math.max(0, int(env.PATRONAGE_GRACE_DAYS, 7)),
+	/** Where drop uploads are stored; served only through the access check, never as static files. */
+	dropsMediaDir: path.resolve(env.DROPS_MEDIA_DIR || path.join(dataDir, 'drops-media')),
+	/** Largest upload accepted for a drop, in megabytes (BODY_SIZE_LIMIT must allow it too). */
+	dropsMaxUploadBytes: Math.max(1, int(env.DROPS_MAX_UPLOAD_MB, 20)) * 1024 * 1024
 } as const;
 
 export type Config = typeof config;

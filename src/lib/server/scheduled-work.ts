@@ -8,6 +8,7 @@ import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
 import { runRetentionDueWork } from '$lib/server/privacy/retention';
 import { runTicketsDueWork } from '$lib/server/tickets/draws';
 import { runPatronageDue } from '$lib/server/patronage/due-work';
+import { runDropsDueWork } from '$lib/server/drops/releases';
 
 export type DueWork = {
 	name: string;
@@ -30,7 +31,8 @@ export const dueWork: DueWork[] = [
 	{ name: 'moments', run: atMostEvery(10 * 60_000, runMomentsDueWork) },
 	{ name: 'retention', run: runRetentionDueWork },
 	{ name: 'tickets', run: runTicketsDueWork },
-	{ name: 'patronage lapses', run: runPatronageDue },
+	{ name: 'patronage', run: runPatronageDue },
+	{ name: 'drops', run: runDropsDueWork },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

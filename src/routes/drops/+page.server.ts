@@ -1,7 +1,35 @@
+import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
-import type { PageServerLoad } from './$types';
+import { createFeedToken, feedTokenCreatedAt, revokeFeedToken } from '$lib/server/drops/feed';
+import { loadFeed, type FeedFilter } from '$lib/server/drops/fan';
+import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
-	requireUser(event);
-	return {};
+const FILTERS: FeedFilter[] = ['all', 'unlocked', 'locked', 'new'];
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const db = getDb();
+	const show = event.url.searchParams.get('show') as FeedFilter | null;
+	const filter: FeedFilter = show && FILTERS.includes(show) ? show : 'all';
+	const page = Number(event.url.searchParams.get('page') ?? '1') || 1;
+	const [feed, feedSince] = await Promise.all([
+		loadFeed(db, { id: user.id, role: user.role }, new Date(), filter, page),
+		feedTokenCreatedAt(db, user.id)
+	]);
+	return { ...feed, filter, feedSince: feedSince?.toISOString() ?? null };
+};
+
+export const actions: Actions = {
+	feedLink: async (event) => {
+		const user = requireUser(event);
+		const token = await createFeedToken(getDb(), user.id);
+		const origin = config.origin || event.url.origin;
+		return { feedUrl: `${origin}/drops/feed/${token}` };
+	},
+	revokeFeed: async (event) => {
+		const user = requireUser(event);
+		await revokeFeedToken(getDb(), user.id);
+		return { revoked: true };
+	}
 };

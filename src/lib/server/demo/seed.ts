@@ -8,6 +8,7 @@ import { DEFAULT_LADDER } from '../tiers/default-ladder';
 import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
 import { seedTickets } from './seed-tickets';
 import { seedPollsDemo } from './seed-polls';
+import { seedDrops } from './seed-drops';
 
 export const DEMO_PASSWORD = 'encore-demo-2026';
 
@@ -53,5 +54,6 @@ export async function seedDemo(db: Database): Promise<{ created: number }> {
 	}
 	await seedTickets(db);
 	await seedPollsDemo(db);
+	await seedDrops(db);
 	return { created };
 }

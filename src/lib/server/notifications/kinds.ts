@@ -68,7 +68,8 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
 		label: 'New drops',
 		description: 'When new exclusive content opens for you.',
 		defaults: { email: false, push: true },
-		marketing: true
+		marketing: true,
+		includes: ['drop']
 	},
 	{
 		kind: 'presale_opening',

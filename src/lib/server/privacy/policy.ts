@@ -541,6 +541,80 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 		why: 'Options of polls (an idea’s title copied in is scrubbed with the idea).'
 	},
 	board_sessions: { personal: false, why: 'Board sessions: dates and links.' },
+	drops: {
+		personal: true,
+		memberColumns: ['created_by', 'updated_by'],
+		erase: 'keep',
+		why: 'Drops staff wrote stay published, attributed to the tombstone.',
+		columns: keepAll(
+			'id',
+			'slug',
+			'title',
+			'summary',
+			'body',
+			'body_html',
+			'min_rank',
+			'windows',
+			'status',
+			'publish_at',
+			'pinned',
+			'created_by',
+			'updated_by',
+			'created_at',
+			'updated_at'
+		)
+	},
+	drop_revisions: {
+		personal: true,
+		memberColumns: ['edited_by'],
+		erase: 'keep',
+		why: 'The revision history of a drop stays.',
+		columns: keepAll(
+			'id',
+			'drop_id',
+			'title',
+			'summary',
+			'body',
+			'min_rank',
+			'windows',
+			'edited_by',
+			'created_at'
+		)
+	},
+	drop_media: {
+		personal: true,
+		memberColumns: ['uploaded_by'],
+		erase: 'keep',
+		why: 'Media in published drops stays.',
+		columns: keepAll(
+			'id',
+			'drop_id',
+			'kind',
+			'mime',
+			'original_name',
+			'bytes',
+			'width',
+			'height',
+			'variants',
+			'alt',
+			'uploaded_by',
+			'created_at'
+		)
+	},
+	drop_feed_visits: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'When the member last looked at the feed (for the “new” badge).'
+	},
+	drop_feed_tokens: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		secret: ['token_hash'],
+		why: 'The member’s private feed link: deleting it revokes the feed.'
+	},
+	drop_releases: { personal: false, why: 'When each tier’s early-access window of a drop opens.' },
 	house: { personal: false, why: 'The house itself.' },
 	tiers: { personal: false, why: 'The ladder.' },
 	earning_rules: { personal: false, why: 'Rules, not members.' },

@@ -1,0 +1,277 @@
+// The drops feed at scale, on a real Postgres: npm run bench:drops -- [flags]
+//   1,000 drops (tiers, windows, pinned, over a year) and 100,000 members across the ladder, then
+//   GET /drops for signed-in members at 10 connections through the built server: p50, p99, req/s.
+// It creates its own database (encore_bench_<random>) from BENCH_POSTGRES_URL and drops it at the
+// end unless --keep. The server is the build in --server-dir (default: this checkout's build/).
+//
+// Flags: --members 100000 --drops 1000 --entries-per-member 5 --sessions 300 --connections 10
+//        --seconds 20 --port 4174 --server-dir <dir> --keep
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { config } from '../../src/lib/server/config';
+import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/connect';
+import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { dayKey } from '../../src/lib/server/loyalty/earning';
+
+const { values: flags } = parseArgs({
+	options: {
+		members: { type: 'string', default: '100000' },
+		drops: { type: 'string', default: '1000' },
+		'entries-per-member': { type: 'string', default: '5' },
+		sessions: { type: 'string', default: '300' },
+		connections: { type: 'string', default: '10' },
+		seconds: { type: 'string', default: '20' },
+		port: { type: 'string', default: '4174' },
+		'server-dir': { type: 'string' },
+		keep: { type: 'boolean', default: false }
+	}
+});
+
+function count(name: keyof typeof flags, min: number, max: number): number {
+	const n = Number(flags[name]);
+	if (!Number.isInteger(n) || n < min || n > max) {
+		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
+		process.exit(2);
+	}
+	return n;
+}
+
+const MEMBERS = count('members', 10, 1_000_000);
+const DROPS = count('drops', 1, 100_000);
+const ENTRIES = count('entries-per-member', 0, 100);
+const SESSIONS = Math.min(count('sessions', 1, 10_000), MEMBERS);
+const CONNECTIONS = count('connections', 1, 100);
+const SECONDS = count('seconds', 1, 120);
+const PORT = count('port', 1024, 65535);
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const SERVER_DIR = path.resolve(flags['server-dir'] ?? process.cwd());
+
+const runStarted = performance.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const int = (n: number) => Math.round(n).toLocaleString('en-GB');
+const say = (line: string) => console.log(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+	const started = performance.now();
+	const value = await work();
+	say(`${label}: ${seconds(performance.now() - started)} (load average ${loadavg()[0].toFixed(1)})`);
+	return value;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+	if (sorted.length === 0) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const memberIdSql = (n: string) => `md5('encore-bench-' || ${n})::uuid`;
+
+/** Members across the ladder (most Listeners, a few patrons), a light ledger, and the drops. */
+async function generate(url: string): Promise<void> {
+	const db = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		await timed(`${int(MEMBERS)} members with tiers`, async () => {
+			await db.unsafe(`
+				insert into users (id, email, display_name, password_hash, email_verified_at)
+				select ${memberIdSql('n')}, 'fan' || n || '@bench.example', 'Fan ' || n, 'x', now()
+				from generate_series(1, ${MEMBERS}) n`);
+			await db.unsafe(`
+				insert into member_tiers (member_id, earned_rank, reached_at, held_until, paid_rank, paid_until, rank)
+				select ${memberIdSql('n')}, e, case when e > 0 then now() - interval '30 days' end,
+					case when e > 0 then now() + interval '300 days' end,
+					case when p > 0 then p end, case when p > 0 then now() + interval '20 days' end, greatest(e, p)
+				from (
+					select n,
+						case when n % 100 < 60 then 0 when n % 100 < 85 then 1 when n % 100 < 95 then 2 else 4 end as e,
+						case when n % 50 = 7 then 3 else 0 end as p
+					from generate_series(1, ${MEMBERS}) n
+				) t`);
+		});
+		if (ENTRIES > 0)
+			await timed(`${int(MEMBERS * ENTRIES)} ledger entries`, () =>
+				db.unsafe(`
+					insert into engagements (member_id, kind, object, points, occurred_at, day, source, idempotency_key, payload_hash)
+					select ${memberIdSql('m')}, 'daily_visit', null, 5, at,
+						to_char(at at time zone '${config.houseTimeZone}', 'YYYY-MM-DD'), 'portal', 'bench:' || m || ':' || k, md5(m || ':' || k)
+					from (
+						select m, k, now() - interval '360 days' * random() as at
+						from generate_series(1, ${MEMBERS}) m, generate_series(1, ${ENTRIES}) k
+					) g`)
+			);
+		await timed(`${int(DROPS)} drops`, () =>
+			db.unsafe(`
+				insert into drops (slug, title, summary, body, body_html, min_rank, windows, status, publish_at, pinned)
+				select 'drop-' || n, 'Drop number ' || n, 'A teaser for drop ' || n,
+					repeat('Some body text. ', 200), '<p>' || repeat('Some body text. ', 200) || '</p>',
+					(array[0, 0, 0, 1, 2, 3, 4])[1 + n % 7],
+					case when n % 5 = 0 then '[{"rank":4,"delayMinutes":0},{"rank":3,"delayMinutes":2880},{"rank":0,"delayMinutes":10080}]'::jsonb
+						else '[]'::jsonb end,
+					(case when n % 50 = 0 then 'draft' when n % 40 = 0 then 'scheduled' else 'published' end)::drop_status,
+					case when n % 40 = 0 then now() + interval '3 days' when n % 50 = 0 then null
+						else now() - interval '365 days' * (n::float8 / ${DROPS}) end,
+					n % 200 = 1
+				from generate_series(1, ${DROPS}) n`)
+		);
+		await timed('vacuum analyze', () => db.unsafe('vacuum analyze users, member_tiers, engagements, drops'));
+	} finally {
+		await db.end({ timeout: 5 });
+	}
+}
+
+async function startServer(databaseUrl: string): Promise<ChildProcess> {
+	if (!existsSync(path.join(SERVER_DIR, 'build', 'index.js')))
+		throw new Error(`no build in ${SERVER_DIR}: npm run build`);
+	const server = spawn('node', ['build'], {
+		cwd: SERVER_DIR,
+		env: {
+			...process.env,
+			ENCORE_SKIP_DOTENV: '1',
+			NODE_ENV: 'production',
+			DATABASE_URL: databaseUrl,
+			HOST: '127.0.0.1',
+			PORT: String(PORT),
+			ORIGIN,
+			LOG_QUIET: '1',
+			COOKIE_SECURE: '0',
+			// The bench measures the feed, not the scheduler.
+			SCHEDULER_MS: '0'
+		},
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+		try {
+			const response = await fetch(`${ORIGIN}/healthz`, { signal: AbortSignal.timeout(2000) });
+			await response.arrayBuffer();
+			if (response.status === 200) return server;
+		} catch {
+			// not up yet
+		}
+		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+async function stopServer(server: ChildProcess | undefined): Promise<void> {
+	if (!server || server.exitCode !== null) return;
+	const exited = new Promise((resolve) => server.once('exit', resolve));
+	server.kill('SIGTERM');
+	const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+	await exited;
+	clearTimeout(timer);
+}
+
+/** GET `path` for the sessions at `CONNECTIONS` connections for `SECONDS` seconds. */
+async function load(
+	path: string,
+	sessions: { token: string; visit: string }[]
+): Promise<{ latencies: number[]; errors: Map<string, number>; ms: number; bytes: number }> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+	const latencies: number[] = [];
+	const errors = new Map<string, number>();
+	let bytes = 0;
+	let next = 0;
+	const get = (s: { token: string; visit: string }) =>
+		new Promise<number>((resolve, reject) => {
+			// The daily-visit cookie a browser would carry: the feed is measured, not the first visit of the day.
+			const cookie = `${SESSION_COOKIE}=${s.token}; ${s.visit}`;
+			const request = http.get(
+				`${ORIGIN}${path}`,
+				{ agent, headers: { cookie }, timeout: 30_000 },
+				(response) => {
+					response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+					response.on('end', () => resolve(response.statusCode ?? 0));
+					response.on('error', reject);
+				}
+			);
+			request.on('timeout', () => request.destroy(new Error('timeout')));
+			request.on('error', reject);
+		});
+	const started = performance.now();
+	const deadline = started + SECONDS * 1000;
+	const worker = async () => {
+		while (performance.now() < deadline) {
+			const s = sessions[next++ % sessions.length];
+			const t0 = performance.now();
+			try {
+				const status = await get(s);
+				latencies.push(performance.now() - t0);
+				if (status !== 200) errors.set(String(status), (errors.get(String(status)) ?? 0) + 1);
+			} catch (err) {
+				const reason = err instanceof Error ? err.message : String(err);
+				errors.set(reason, (errors.get(reason) ?? 0) + 1);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+	agent.destroy();
+	return { latencies, errors, ms: performance.now() - started, bytes };
+}
+
+async function main(): Promise<void> {
+	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
+	const url = new URL(ADMIN_URL);
+	url.pathname = `/${name}`;
+	const benchUrl = url.toString();
+	const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+	let handle: DatabaseHandle | undefined;
+	let server: ChildProcess | undefined;
+	try {
+		await admin.unsafe(`create database "${name}"`);
+		handle = await openPostgres(benchUrl);
+		await handle.migrate(config.migrationsDir);
+		await seedEssentials(handle.db);
+		await generate(benchUrl);
+
+		const sessions: { token: string; visit: string }[] = [];
+		const day = dayKey(new Date(), config.houseTimeZone);
+		const picked = new Set<number>();
+		while (picked.size < SESSIONS) picked.add(1 + Math.floor(Math.random() * MEMBERS));
+		const ids = await postgres(benchUrl, { max: 1 }).begin(
+			async (sql) =>
+				sql<
+					{ id: string }[]
+				>`select ${sql.unsafe(memberIdSql('n'))}::text as id from unnest(${[...picked]}::int[]) n`
+		);
+		for (const { id } of ids) {
+			const token = generateSessionToken();
+			await createSession(handle.db, token, id, 'encore-bench');
+			sessions.push({ token, visit: `encore_visit=${id.slice(0, 8)}:${day}` });
+		}
+		server = await timed('server started', () => startServer(benchUrl));
+		// Warm-up: connection pools, JIT, the first visit marks.
+		await load('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
+		const feed = await load('/drops', sessions);
+		const data = await load('/drops/__data.json', sessions);
+		const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+		const line = (label: string, r: Awaited<ReturnType<typeof load>>) => {
+			const sorted = [...r.latencies].sort((a, b) => a - b);
+			const p99 = percentile(sorted, 99);
+			return `  ${label.padEnd(20)} ${int(sorted.length)} requests, ${int(sorted.length / (r.ms / 1000))} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${int(r.bytes / Math.max(1, sorted.length))} B each; errors ${JSON.stringify(Object.fromEntries(r.errors))}   target p99 ≤ 50 ms: ${verdict(p99 <= 50)}`;
+		};
+		console.log(`
+Summary (${int(MEMBERS)} members, ${int(DROPS)} drops, ${CONNECTIONS} connections, ${SECONDS} s each, load average ${loadavg()[0].toFixed(1)})
+${line('GET /drops', feed)}
+${line('GET /drops/__data', data)}
+`);
+	} finally {
+		await stopServer(server);
+		await handle?.close();
+		if (flags.keep) say(`kept the database ${name}`);
+		else {
+			await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
+			await admin.unsafe(`drop database if exists "${name}"`);
+		}
+		await admin.end({ timeout: 5 });
+	}
+}
+
+await main();
