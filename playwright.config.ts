@@ -66,6 +66,9 @@ export default defineConfig({
 			LOG_QUIET: '1',
 			// Notification emails go out within a second, so tests can read them from the mailbox.
 			SCHEDULER_MS: '1000',
+			// Every test signs in from 127.0.0.1, many as the same demo accounts: per-IP and
+			// per-account limits are raised (they have their own integration tests).
+			RATE_LIMIT_FACTOR: '20',
 			// Drop uploads up to DROPS_MAX_UPLOAD_MB (adapter-node refuses larger bodies before the app).
 			BODY_SIZE_LIMIT: '25M'
 		}
