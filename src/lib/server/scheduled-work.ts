@@ -3,6 +3,7 @@
 // `UPDATE … SET done_at = now() WHERE done_at IS NULL AND due_at <= now() RETURNING …`), so that
 // several app instances ticking at once still do each piece of work exactly once.
 import type { Database } from '$lib/server/db';
+import { runPollClosingDueWork } from '$lib/server/polls/closing';
 import { runMomentsDueWork } from '$lib/server/moments/scheduled';
 import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
 import { runRetentionDueWork } from '$lib/server/privacy/retention';
@@ -33,6 +34,7 @@ export const dueWork: DueWork[] = [
 	{ name: 'tickets', run: runTicketsDueWork },
 	{ name: 'patronage', run: runPatronageDue },
 	{ name: 'drops', run: runDropsDueWork },
+	{ name: 'poll-closing', run: atMostEvery(5 * 60_000, runPollClosingDueWork) },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

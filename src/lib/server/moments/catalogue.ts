@@ -53,6 +53,14 @@ export const MOMENTS: readonly MomentDefinition[] = [
 		body: 'We added {points} bonus points to your card. Have a wonderful day.'
 	},
 	{
+		kind: 'poll_closing',
+		label: 'Poll closing soon',
+		when: 'A day before a poll closes, to eligible fans who have not voted.',
+		placeholders: ['name', 'poll', 'time'],
+		title: 'Last call: “{poll}”',
+		body: 'Voting closes {time}. Your vote shapes what comes next.'
+	},
+	{
 		kind: 'first_vote',
 		label: 'First vote counted',
 		when: 'When a fan’s first ever poll vote is counted.',
