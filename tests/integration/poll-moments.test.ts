@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { rowsOf, type Database } from '$lib/server/db/connect';
 import { seedEssentials } from '$lib/server/demo/seed';
 import { runPollClosingDueWork } from '$lib/server/polls/closing';
-import { castBallot, getPoll } from '$lib/server/polls/polls';
+import { resetMomentWording, saveMomentWording } from '$lib/server/moments/post';
+import { castBallot, getPoll, publishOutcome } from '$lib/server/polls/polls';
 import { forEachDriver } from './harness';
 import { HOUR, newMembers, newPoll } from './polls-fixtures';
 
@@ -60,5 +61,43 @@ forEachDriver('poll moments', (t) => {
 			input: { choices: [String(nextFull.options[1].id)] }
 		});
 		expect((await inboxKinds(t.db, voter)).map((i) => i.kind)).toEqual(['first_vote']);
+	});
+
+	it('uses the staff wording for a poll outcome, and sends nothing when staff switch it off', async () => {
+		await seedEssentials(t.db);
+		const [staff] = await newMembers(t.db, 1, 'staff');
+		const [fan] = await newMembers(t.db, 1);
+		const now = Date.now();
+		const closed = async (question: string) => {
+			const poll = await newPoll(t.db, staff, {
+				question,
+				opensAt: new Date(now - 3 * HOUR),
+				closesAt: new Date(now - HOUR)
+			});
+			const full = (await getPoll(t.db, poll.id))!;
+			await castBallot(t.db, {
+				pollId: poll.id,
+				memberId: fan,
+				rank: 0,
+				input: { choices: [String(full.options[0].id)] },
+				now: new Date(now - 2 * HOUR)
+			});
+			return poll.id;
+		};
+		try {
+			await saveMomentWording(
+				t.db,
+				'poll_outcome',
+				{ enabled: true, title: 'You chose! {poll}', body: null },
+				staff
+			);
+			await publishOutcome(t.db, await closed('Acoustic or electric?'), 'Acoustic, on 14 May.', staff);
+			await saveMomentWording(t.db, 'poll_outcome', { enabled: false, title: null, body: null }, staff);
+			await publishOutcome(t.db, await closed('Which city?'), 'Ghent.', staff);
+		} finally {
+			await resetMomentWording(t.db, 'poll_outcome');
+		}
+		const outcomes = (await inboxKinds(t.db, fan)).filter((i) => i.kind === 'poll_outcome');
+		expect(outcomes).toEqual([{ kind: 'poll_outcome', title: 'You chose! Acoustic or electric?' }]);
 	});
 });

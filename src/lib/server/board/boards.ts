@@ -12,6 +12,8 @@ import {
 	type Board
 } from '../db/schema';
 import { audit } from '../audit';
+import { formatDay } from '../../format';
+import { applyWording } from '../moments/post';
 import { addInboxItems } from '../inbox';
 import { checkLength, cleanLine, cleanText } from '../ideas/text';
 import type { SegmentFilter } from '../segments/filter';
@@ -89,15 +91,21 @@ export async function inviteSegment(
 				.returning({ memberId: boardInvitations.memberId });
 			invited.push(...rows.map((r) => r.memberId));
 		}
-		const items = invited.map((memberId) => ({
-			memberId,
-			kind: 'board_invitation',
-			title: `You are invited to join the ${board.name}`,
-			body: `${board.purpose ? board.purpose + ' ' : ''}Please answer by ${args.deadline.toISOString().slice(0, 10)}.`,
-			link: '/board',
-			data: { boardId: board.id },
-			dedupeKey: `board-invite:${board.id}:${memberId}`
-		}));
+		const deadline = formatDay(args.deadline);
+		const items = await applyWording(
+			tx,
+			'board_invitation',
+			invited.map((memberId) => ({
+				memberId,
+				kind: 'board_invitation',
+				title: `You are invited to join the ${board.name}`,
+				body: `${board.purpose ? board.purpose + ' ' : ''}Please answer by ${deadline}.`,
+				link: '/board',
+				data: { boardId: board.id },
+				dedupeKey: `board-invite:${board.id}:${memberId}`,
+				vars: { board: board.name, purpose: board.purpose ?? '', deadline }
+			}))
+		);
 		for (let i = 0; i < items.length; i += 500) await addInboxItems(tx, items.slice(i, i + 500));
 		await audit(tx, {
 			actorId: args.staffId,

@@ -61,6 +61,30 @@ export const MOMENTS: readonly MomentDefinition[] = [
 		body: 'Voting closes {time}. Your vote shapes what comes next.'
 	},
 	{
+		kind: 'presale_open',
+		label: 'Presale opening',
+		when: 'When a presale window opens for the fan’s tier.',
+		placeholders: ['event', 'audience', 'until'],
+		title: 'Presale open for {event}',
+		body: 'Early access for {audience} is open until {until}.'
+	},
+	{
+		kind: 'poll_outcome',
+		label: 'Poll outcome',
+		when: 'When staff publish the outcome of a closed poll, to everyone who voted.',
+		placeholders: ['poll', 'note'],
+		title: 'You voted: here is what happens — {poll}',
+		body: '{note}'
+	},
+	{
+		kind: 'board_invitation',
+		label: 'Advisory board invitation',
+		when: 'When staff invite a fan to the advisory board.',
+		placeholders: ['board', 'purpose', 'deadline'],
+		title: 'You are invited to join the {board}',
+		body: '{purpose} Please answer by {deadline}.'
+	},
+	{
 		kind: 'first_vote',
 		label: 'First vote counted',
 		when: 'When a fan’s first ever poll vote is counted.',

@@ -48,6 +48,27 @@ export async function postMoments(
 	return items.length;
 }
 
+/**
+ * For moments a feature words itself (presale opening, poll outcome, board invitation): nothing
+ * when staff switched the moment off, the staff's words filled with `vars` when they reworded it,
+ * else the feature's own text.
+ */
+export async function applyWording(
+	db: Queryable,
+	kind: string,
+	items: readonly (NewInboxItem & { vars: Record<string, string> })[]
+): Promise<NewInboxItem[]> {
+	const wording = (await loadMomentWordings(db)).get(kind);
+	return items.flatMap(({ vars, ...item }) => {
+		if (!wording) return [item];
+		const text = renderMoment(kind, vars, wording);
+		if (!text) return [];
+		return [
+			{ ...item, title: wording.title ? text.title : item.title, body: wording.body ? text.body : item.body }
+		];
+	});
+}
+
 export async function saveMomentWording(
 	db: Queryable,
 	kind: string,

@@ -6,7 +6,7 @@ import { pollBallots, pollOptions, polls, users, type Poll, type PollOption } fr
 import { audit } from '../audit';
 import { addInboxItems, type NewInboxItem } from '../inbox';
 import { recordEngagement } from '../loyalty/engine';
-import { postMoments } from '../moments/post';
+import { applyWording, postMoments } from '../moments/post';
 import { validateBallot, type BallotInput } from './ballot';
 import type { NewPoll } from './poll-form';
 import { ballotWeight, isEligible, pollPhase } from './rules';
@@ -235,15 +235,20 @@ export async function publishOutcome(
 			.select({ memberId: pollBallots.memberId })
 			.from(pollBallots)
 			.where(eq(pollBallots.pollId, pollId));
-		const items: NewInboxItem[] = voters.map((v) => ({
-			memberId: v.memberId,
-			kind: 'poll_outcome',
-			title: `You voted: here is what happens — ${poll.question}`,
-			body: note,
-			link: `/polls/${pollId}`,
-			data: { pollId },
-			dedupeKey: `poll-outcome:${pollId}:${v.memberId}`
-		}));
+		const items: NewInboxItem[] = await applyWording(
+			tx,
+			'poll_outcome',
+			voters.map((v) => ({
+				memberId: v.memberId,
+				kind: 'poll_outcome',
+				title: `You voted: here is what happens — ${poll.question}`,
+				body: note,
+				link: `/polls/${pollId}`,
+				data: { pollId },
+				dedupeKey: `poll-outcome:${pollId}:${v.memberId}`,
+				vars: { poll: poll.question, note }
+			}))
+		);
 		for (let i = 0; i < items.length; i += 500) await addInboxItems(tx, items.slice(i, i + 500));
 		await audit(tx, {
 			actorId: staffId,

@@ -14,6 +14,7 @@ import {
 	type PresaleWindow
 } from '../db/schema';
 import { audit } from '../audit';
+import { applyWording } from '../moments/post';
 import { addInboxItems, type NewInboxItem } from '../inbox';
 import { loadLadder } from '../loyalty/engine';
 import { newDrawSeed, runWeightedDraw } from './draw';
@@ -165,16 +166,23 @@ export async function notifyOpenings(db: Database, now: Date): Promise<number> {
 				.from(users)
 				.leftJoin(memberTiers, eq(memberTiers.memberId, users.id))
 				.where(and(eq(users.role, 'fan'), w.minRank <= 0 ? undefined : gte(memberTiers.rank, w.minRank)));
+			const audience = audienceOf(tier, w.minRank, top);
+			const until = deadlineLabel(w.closesAt, now, event.timeZone);
 			await addInboxItems(
 				tx,
-				members.map((m) => ({
-					memberId: m.id,
-					kind: 'presale_open',
-					title: w.mode === 'draw' ? `Register now for ${event.title}` : `Presale open for ${event.title}`,
-					body: `Early access for ${audienceOf(tier, w.minRank, top)} is open until ${deadlineLabel(w.closesAt, now, event.timeZone)}.`,
-					link: `/tickets/${event.slug}`,
-					dedupeKey: `presale-open:${w.id}:${m.id}`
-				}))
+				await applyWording(
+					tx,
+					'presale_open',
+					members.map((m) => ({
+						memberId: m.id,
+						kind: 'presale_open',
+						title: w.mode === 'draw' ? `Register now for ${event.title}` : `Presale open for ${event.title}`,
+						body: `Early access for ${audience} is open until ${until}.`,
+						link: `/tickets/${event.slug}`,
+						dedupeKey: `presale-open:${w.id}:${m.id}`,
+						vars: { event: event.title, audience, until }
+					}))
+				)
 			);
 			sent += members.length;
 		}
