@@ -6,6 +6,7 @@
 //
 // Flags: --members 100000 --drops 1000 --entries-per-member 5 --sessions 300 --connections 10
 //        --seconds 20 --port 4174 --server-dir <dir> --keep
+// BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -128,7 +129,7 @@ async function generate(url: string): Promise<void> {
 async function startServer(databaseUrl: string): Promise<ChildProcess> {
 	if (!existsSync(path.join(SERVER_DIR, 'build', 'index.js')))
 		throw new Error(`no build in ${SERVER_DIR}: npm run build`);
-	const server = spawn('node', ['build'], {
+	const server = spawn('node', [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'build'], {
 		cwd: SERVER_DIR,
 		env: {
 			...process.env,

@@ -1,6 +1,7 @@
 // Drops in the database: staff edits (with revisions and an audit trail) and the reads the pages
 // make. Who may see a drop is never decided here: callers ask access.ts.
-import { and, asc, desc, eq, inArray, lte, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, ne } from 'drizzle-orm';
+import { cached, forgetCached } from '../cache';
 import { audit } from '../audit';
 import type { Database, Queryable } from '../db';
 import { dropMedia, dropRevisions, drops, type Drop, type DropMedia } from '../db/schema';
@@ -45,22 +46,34 @@ export function listStaffDrops(db: Queryable) {
 }
 
 /** Teaser columns of every drop that is live at `now` (never the body): feed order, pinned first. */
-export function listLiveDrops(db: Queryable, now: Date) {
-	return db
-		.select({
-			id: drops.id,
-			slug: drops.slug,
-			title: drops.title,
-			summary: drops.summary,
-			status: drops.status,
-			publishAt: drops.publishAt,
-			minRank: drops.minRank,
-			windows: drops.windows,
-			pinned: drops.pinned
-		})
-		.from(drops)
-		.where(and(inArray(drops.status, ['published', 'scheduled']), lte(drops.publishAt, now)))
-		.orderBy(desc(drops.pinned), desc(drops.publishAt), desc(drops.id));
+/**
+ * Drops that are or will be live, newest first, remembered a few seconds (every feed view reads
+ * them all). Time is applied per request, so a scheduled drop still opens on its second; an edit
+ * made here is seen at once, one made on another instance within the cache's few seconds.
+ */
+function listFeedDrops(db: Queryable) {
+	return cached(db, 'drops:feed', () =>
+		db
+			.select({
+				id: drops.id,
+				slug: drops.slug,
+				title: drops.title,
+				summary: drops.summary,
+				status: drops.status,
+				publishAt: drops.publishAt,
+				minRank: drops.minRank,
+				windows: drops.windows,
+				pinned: drops.pinned
+			})
+			.from(drops)
+			.where(and(inArray(drops.status, ['published', 'scheduled']), isNotNull(drops.publishAt)))
+			.orderBy(desc(drops.pinned), desc(drops.publishAt), desc(drops.id))
+	);
+}
+
+export async function listLiveDrops(db: Queryable, now: Date) {
+	const all = await listFeedDrops(db);
+	return all.filter((d) => d.publishAt!.getTime() <= now.getTime());
 }
 
 export function listMedia(db: Queryable, dropId: number): Promise<DropMedia[]> {
@@ -130,6 +143,17 @@ const STATUS_ACTIONS: Partial<Record<Drop['status'], string>> = {
 
 /** Creates (no id) or updates a drop; every save keeps a revision, every status change an audit entry. */
 export async function saveDrop(
+	db: Database,
+	args: { id?: number; input: DropInput; actorId: string; now?: Date }
+): Promise<SaveResult> {
+	try {
+		return await saveDropOnce(db, args);
+	} finally {
+		forgetCached(db);
+	}
+}
+
+async function saveDropOnce(
 	db: Database,
 	args: { id?: number; input: DropInput; actorId: string; now?: Date }
 ): Promise<SaveResult> {
@@ -227,7 +251,7 @@ export async function changeStatus(
 	actorId: string,
 	now = new Date()
 ): Promise<Drop | undefined> {
-	return db.transaction(async (tx) => {
+	const result = await db.transaction(async (tx) => {
 		const existing = await getDrop(tx, id);
 		if (!existing || existing.status === to) return existing;
 		const [drop] = await tx
@@ -245,6 +269,8 @@ export async function changeStatus(
 		await syncReleases(tx, drop);
 		return drop;
 	});
+	forgetCached(db);
+	return result;
 }
 
 export async function setPinned(db: Database, id: number, pinned: boolean, actorId: string): Promise<void> {
@@ -257,4 +283,5 @@ export async function setPinned(db: Database, id: number, pinned: boolean, actor
 			subjectId: String(id)
 		});
 	});
+	forgetCached(db);
 }

@@ -34,11 +34,18 @@ export function calendarDay(
 }
 
 export async function postLapseWarnings(db: Database, now: Date): Promise<number> {
+	// Members already warned for this hold and this step are left out in SQL: the scan repeats
+	// all day, and each candidate costs a standing computation.
+	const at = now.toISOString();
 	const candidates = rowsOf<{ member_id: string; held_until: string | Date }>(
 		await db.execute(sql`
 			select member_id, held_until from member_tiers
-			where earned_rank > 0 and held_until > ${now.toISOString()}::timestamptz
-				and held_until <= ${new Date(now.getTime() + 30 * DAY_MS).toISOString()}::timestamptz`)
+			where earned_rank > 0 and held_until > ${at}::timestamptz
+				and held_until <= ${new Date(now.getTime() + 30 * DAY_MS).toISOString()}::timestamptz
+				and not exists (
+					select 1 from inbox_items i where i.dedupe_key = 'lapse:' || member_id || ':'
+						|| to_char(held_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || ':'
+						|| case when held_until <= ${at}::timestamptz + interval '7 days' then '7' else '30' end)`)
 	);
 	let posted = 0;
 	for (const c of candidates) {
