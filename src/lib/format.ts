@@ -55,3 +55,6 @@ const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
 export function formatDateTime(value: Date | string): string {
 	return dateTimeFormat.format(new Date(value));
 }
+
+/** How moments greet a member: the first word of their display name. */
+export const firstName = (displayName: string) => displayName.split(/\s+/)[0];

@@ -6,6 +6,7 @@ import { config } from '../config';
 import type { Database } from '../db';
 import { users, type User } from '../db/schema';
 import { getHouse } from '../house';
+import { firstName } from '../../format';
 import { postMoments } from '../moments/post';
 import { recordSignUpConsents } from '../privacy/consents';
 import { sendMail } from '../mail/outbox';
@@ -117,7 +118,7 @@ export async function signUp(
 	await postMoments(db, 'welcome', [
 		{
 			memberId: user.id,
-			vars: { name: user.displayName.split(/\s+/)[0], house: (await getHouse(db)).name },
+			vars: { name: firstName(user.displayName), house: (await getHouse(db)).name },
 			link: '/me/card',
 			dedupeKey: `welcome:${user.id}`
 		}

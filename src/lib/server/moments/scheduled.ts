@@ -8,7 +8,7 @@ import { getHouse } from '../house';
 import { dayKey } from '../loyalty/earning';
 import { recordEngagement } from '../loyalty/engine';
 import { getStanding } from '../loyalty/standing';
-import { formatDay, formatPoints } from '../../format';
+import { firstName, formatDay, formatPoints } from '../../format';
 import { notErased } from '../privacy/tombstones';
 import { yearsText } from './catalogue';
 import { postMoments, type MomentInput } from './post';
@@ -56,7 +56,7 @@ export async function postLapseWarnings(db: Database, now: Date): Promise<number
 		const lapse = standing.progress.lapse;
 		// Only when the tier would really drop: enough points already, or a paid tier on top, need no warning.
 		if (!lapse || lapse.kind !== 'hold-ends-needs-points' || standing.progress.route === 'paid') continue;
-		const name = await firstName(db, c.member_id);
+		const name = await memberFirstName(db, c.member_id);
 		posted += await postMoments(db, 'tier_lapse_warning', [
 			{
 				memberId: c.member_id,
@@ -74,11 +74,11 @@ export async function postLapseWarnings(db: Database, now: Date): Promise<number
 	return posted;
 }
 
-async function firstName(db: Database, memberId: string): Promise<string> {
+async function memberFirstName(db: Database, memberId: string): Promise<string> {
 	const [row] = rowsOf<{ display_name: string }>(
 		await db.execute(sql`select display_name from users where id = ${memberId}`)
 	);
-	return row?.display_name.split(/\s+/)[0] ?? '';
+	return row ? firstName(row.display_name) : '';
 }
 
 export async function postAnniversaries(db: Database, now: Date): Promise<number> {
@@ -98,7 +98,7 @@ export async function postAnniversaries(db: Database, now: Date): Promise<number
 	const house = await getHouse(db);
 	const inputs: MomentInput[] = rows.map((r) => ({
 		memberId: r.id,
-		vars: { name: r.display_name.split(/\s+/)[0], years: yearsText(year - r.joined), house: house.name },
+		vars: { name: firstName(r.display_name), years: yearsText(year - r.joined), house: house.name },
 		link: '/me/card',
 		dedupeKey: `anniversary:${r.id}:${year}`
 	}));
@@ -133,7 +133,7 @@ export async function postBirthdays(db: Database, now: Date): Promise<number> {
 			return postMoments(tx, 'birthday', [
 				{
 					memberId: r.id,
-					vars: { name: r.display_name.split(/\s+/)[0], points: formatPoints(result.entry.points) },
+					vars: { name: firstName(r.display_name), points: formatPoints(result.entry.points) },
 					link: '/me/points',
 					dedupeKey: `birthday:${r.id}:${year}`
 				}

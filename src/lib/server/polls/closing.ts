@@ -2,7 +2,7 @@
 // hears about it once (the inbox dedupe key), however many instances run this.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db';
-import { formatDateTime } from '../../format';
+import { firstName, formatDateTime } from '../../format';
 import { postMoments } from '../moments/post';
 import { notErased } from '../privacy/tombstones';
 
@@ -34,7 +34,7 @@ export async function runPollClosingDueWork(db: Database, now = new Date()): Pro
 			members.map((m) => ({
 				memberId: m.id,
 				vars: {
-					name: m.display_name.split(/\s+/)[0],
+					name: firstName(m.display_name),
 					poll: poll.question,
 					time: formatDateTime(poll.closes_at)
 				},

@@ -6,6 +6,7 @@ import { pollBallots, pollOptions, polls, users, type Poll, type PollOption } fr
 import { audit } from '../audit';
 import { addInboxItems, type NewInboxItem } from '../inbox';
 import { recordEngagement } from '../loyalty/engine';
+import { firstName } from '../../format';
 import { applyWording, postMoments } from '../moments/post';
 import { validateBallot, type BallotInput } from './ballot';
 import type { NewPoll } from './poll-form';
@@ -163,7 +164,7 @@ async function celebrateFirstVote(tx: Queryable, memberId: string, poll: Pick<Po
 	await postMoments(tx, 'first_vote', [
 		{
 			memberId,
-			vars: { name: member?.name.split(/\s+/)[0] ?? '', poll: poll.question },
+			vars: { name: member ? firstName(member.name) : '', poll: poll.question },
 			link: `/polls/${poll.id}`,
 			dedupeKey: `first-vote:${memberId}`
 		}
