@@ -8,6 +8,7 @@ import {
 	engagements,
 	memberTiers,
 	patronSubscriptions,
+	payments,
 	stripeEvents,
 	subscriptionEvents
 } from '$lib/server/db/schema';
@@ -141,12 +142,13 @@ export async function tierOf(db: Database, memberId: string) {
 }
 
 export async function effectsOf(db: Database, memberId: string) {
-	const [points, changes, subs] = await Promise.all([
+	const [points, changes, subs, money] = await Promise.all([
 		db.select().from(engagements).where(eq(engagements.memberId, memberId)),
 		db.select().from(subscriptionEvents).where(eq(subscriptionEvents.memberId, memberId)),
-		db.select().from(patronSubscriptions).where(eq(patronSubscriptions.memberId, memberId))
+		db.select().from(patronSubscriptions).where(eq(patronSubscriptions.memberId, memberId)),
+		db.select().from(payments).where(eq(payments.memberId, memberId)).orderBy(payments.id)
 	]);
-	return { points: points.filter((p) => p.kind === 'patronage'), changes, subs };
+	return { points: points.filter((p) => p.kind === 'patronage'), changes, subs, payments: money };
 }
 
 export async function eventRow(db: Database, id: string) {

@@ -111,6 +111,42 @@ forEachDriver('patronage webhooks', (t) => {
 		expect(points.map((p) => p.points)).toEqual([50]);
 	});
 
+	it('records the money of each paid invoice once, and refunds as negative rows of what was newly refunded', async () => {
+		const member = await newMember(t.db);
+		const { events, subscriptionId } = await checkout(t.db, h, member, 3, 'month');
+		await deliverAll(t.db, h, events);
+		await deliverAll(t.db, h, events); // redelivered: still one payment
+		const paid = (await effectsOf(t.db, member.id)).payments;
+		expect(paid).toMatchObject([
+			{
+				kind: 'payment',
+				amountMinor: 1500,
+				currency: 'eur',
+				tierRank: 3,
+				stripeSubscriptionId: subscriptionId
+			}
+		]);
+		const sub = (await h.store.get(subscriptionId))!;
+		const charge = {
+			id: fakeId('ch'),
+			object: 'charge',
+			customer: sub.customer,
+			amount: 1500,
+			currency: 'eur'
+		};
+		const refunded = (amount: number) =>
+			buildEvent('charge.refunded', { ...charge, amount_refunded: amount }, new Date());
+		await deliver(t.db, h, refunded(500));
+		await deliver(t.db, h, refunded(1500));
+		const money = (await effectsOf(t.db, member.id)).payments;
+		expect(money.map((p) => [p.kind, p.amountMinor])).toEqual([
+			['payment', 1500],
+			['refund', -500],
+			['refund', -1000]
+		]);
+		expect(money.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
+	});
+
 	it('processes an event delivered twice once', async () => {
 		const member = await newMember(t.db);
 		const { events } = await checkout(t.db, h, member);

@@ -3,11 +3,17 @@
 // never trusts the payload's copy of a subscription: it reads the subscription from Stripe again
 // (outside the transaction, so no lock waits on the network) and stores it only if no later read
 // was stored already.
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { audit } from '../audit';
 import type { Database, Transaction } from '../db';
-import { checkoutSessions, stripeCustomers, stripeEvents } from '../db/schema';
+import {
+	checkoutSessions,
+	patronSubscriptions,
+	payments as paymentsTable,
+	stripeCustomers,
+	stripeEvents
+} from '../db/schema';
 import { log } from '../log';
 import { recordEngagement } from '../loyalty/engine';
 import { wholeUnits } from './access';
@@ -110,7 +116,11 @@ export async function processStripeEvent(
 				.set({ completedAt: now, stripeSubscriptionId: plan.snapshots[0]?.subscription.id ?? null })
 				.where(eq(checkoutSessions.id, session.id));
 		}
-		if (event.type === 'invoice.paid') await recordPatronagePoints(tx, event.data.object, plan.memberId);
+		if (event.type === 'invoice.paid') {
+			await recordPayment(tx, event, plan);
+			await recordPatronagePoints(tx, event.data.object, plan.memberId);
+		}
+		if (event.type === 'charge.refunded') await recordRefund(tx, event, plan.memberId);
 		if (event.type === 'charge.refunded' || event.type === 'charge.dispute.created') {
 			await audit(tx, {
 				actorId: null,
@@ -229,4 +239,57 @@ async function recordPatronagePoints(tx: Transaction, invoice: Stripe.Invoice, m
 		source: 'stripe',
 		idempotencyKey: `stripe:invoice:${invoice.id}`
 	});
+}
+
+/** The money itself, for revenue and lifetime value; the invoice id makes it count once. */
+async function recordPayment(tx: Transaction, event: Stripe.InvoicePaidEvent, plan: Plan) {
+	const invoice = event.data.object;
+	if (!plan.memberId || invoice.amount_paid <= 0) return;
+	const subscription = invoiceSubscription(invoice);
+	// The subscription row was just brought up to date above: its tier is what this invoice paid for.
+	const [billed] = subscription
+		? await tx
+				.select({ rank: patronSubscriptions.tierRank })
+				.from(patronSubscriptions)
+				.where(eq(patronSubscriptions.id, subscription))
+		: [];
+	await tx
+		.insert(paymentsTable)
+		.values({
+			memberId: plan.memberId,
+			externalId: `invoice:${invoice.id}`,
+			kind: 'payment',
+			stripeSubscriptionId: subscription,
+			tierRank: billed?.rank ?? null,
+			amountMinor: invoice.amount_paid,
+			currency: invoice.currency,
+			occurredAt: new Date(invoice.created * 1000),
+			stripeEventId: event.id
+		})
+		.onConflictDoNothing();
+}
+
+/** A refund is a negative payment of what was newly refunded on the charge (Stripe reports the running total). */
+async function recordRefund(tx: Transaction, event: Stripe.ChargeRefundedEvent, memberId: string | null) {
+	const charge = event.data.object;
+	if (!memberId || charge.amount_refunded <= 0) return;
+	const [earlier] = await tx
+		.select({ total: sql<string>`coalesce(sum(${paymentsTable.amountMinor}), 0)` })
+		.from(paymentsTable)
+		.where(and(eq(paymentsTable.kind, 'refund'), eq(paymentsTable.stripeChargeId, charge.id)));
+	const newly = charge.amount_refunded + Number(earlier?.total ?? 0);
+	if (newly <= 0) return;
+	await tx
+		.insert(paymentsTable)
+		.values({
+			memberId,
+			externalId: `refund:${charge.id}:${charge.amount_refunded}`,
+			kind: 'refund',
+			stripeChargeId: charge.id,
+			amountMinor: -newly,
+			currency: charge.currency,
+			occurredAt: new Date(event.created * 1000),
+			stripeEventId: event.id
+		})
+		.onConflictDoNothing();
 }

@@ -404,6 +404,26 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			'recorded_at'
 		)
 	},
+	payments: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Money received and refunded: bookkeeping and lifetime value need it; it holds amounts and Stripe ids, no contact data.',
+		columns: keepAll(
+			'id',
+			'member_id',
+			'external_id',
+			'kind',
+			'stripe_subscription_id',
+			'stripe_charge_id',
+			'tier_rank',
+			'amount_minor',
+			'currency',
+			'occurred_at',
+			'stripe_event_id',
+			'recorded_at'
+		)
+	},
 	patron_comps: {
 		personal: true,
 		memberColumns: ['member_id', 'granted_by'],

@@ -185,6 +185,41 @@ export const patronComps = pgTable(
 	(t) => [index('patron_comps_member_idx').on(t.memberId)]
 );
 
+/**
+ * Money actually received, one row per paid invoice, and refunds as negative rows: revenue to
+ * date and lifetime value read it. Append-only by convention; amounts in minor units.
+ */
+export const payments = pgTable(
+	'payments',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		memberId: uuid('member_id')
+			.notNull()
+			.references(() => users.id),
+		/** `invoice:<id>` for a payment, `refund:<charge>:<cumulative refunded>` for a refund: each counts once. */
+		externalId: text('external_id').notNull(),
+		kind: text('kind').$type<'payment' | 'refund'>().notNull(),
+		stripeSubscriptionId: text('stripe_subscription_id'),
+		stripeChargeId: text('stripe_charge_id'),
+		/** The paid tier billed, when known. */
+		tierRank: integer('tier_rank'),
+		amountMinor: integer('amount_minor').notNull(),
+		currency: text('currency').notNull(),
+		occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+		stripeEventId: text('stripe_event_id'),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('payments_external_unique').on(t.externalId),
+		index('payments_member_idx').on(t.memberId, t.occurredAt),
+		index('payments_occurred_idx').on(t.occurredAt),
+		check(
+			'payments_sign',
+			sql`(${t.kind} = 'payment' AND ${t.amountMinor} >= 0) OR (${t.kind} = 'refund' AND ${t.amountMinor} <= 0)`
+		)
+	]
+);
+
 /** Demo payments only: the local stand-in for Stripe keeps its objects here. */
 export const demoStripeObjects = pgTable('demo_stripe_objects', {
 	id: text('id').primaryKey(),
@@ -197,3 +232,4 @@ export type StripePriceRow = typeof stripePrices.$inferSelect;
 export type PatronSubscription = typeof patronSubscriptions.$inferSelect;
 export type SubscriptionEvent = typeof subscriptionEvents.$inferSelect;
 export type PatronComp = typeof patronComps.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
