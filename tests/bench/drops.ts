@@ -6,6 +6,7 @@
 //
 // Flags: --members 100000 --drops 1000 --entries-per-member 5 --sessions 300 --connections 10
 //        --seconds 20 --port 4174 --server-dir <dir> --keep
+//        --reuse <database> (one kept by an earlier --keep run: skips generating, never dropped)
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { config } from '../../src/lib/server/config';
 import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { dayKey } from '../../src/lib/server/loyalty/earning';
+import { cpuSince, cpuSnapshot } from './cpu';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -31,7 +33,8 @@ const { values: flags } = parseArgs({
 		seconds: { type: 'string', default: '20' },
 		port: { type: 'string', default: '4174' },
 		'server-dir': { type: 'string' },
-		keep: { type: 'boolean', default: false }
+		keep: { type: 'boolean', default: false },
+		reuse: { type: 'string' }
 	}
 });
 
@@ -173,8 +176,16 @@ async function stopServer(server: ChildProcess | undefined): Promise<void> {
 /** GET `path` for the sessions at `CONNECTIONS` connections for `SECONDS` seconds. */
 async function load(
 	path: string,
-	sessions: { token: string; visit: string }[]
-): Promise<{ latencies: number[]; errors: Map<string, number>; ms: number; bytes: number }> {
+	sessions: { token: string; visit: string }[],
+	serverPid?: number,
+	database = ''
+): Promise<{
+	latencies: number[];
+	errors: Map<string, number>;
+	ms: number;
+	bytes: number;
+	cpu: { server: number; postgres: number };
+}> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 	const latencies: number[] = [];
 	const errors = new Map<string, number>();
@@ -197,6 +208,7 @@ async function load(
 			request.on('error', reject);
 		});
 	const started = performance.now();
+	const cpuBefore = cpuSnapshot(serverPid, database);
 	const deadline = started + SECONDS * 1000;
 	const worker = async () => {
 		while (performance.now() < deadline) {
@@ -214,11 +226,18 @@ async function load(
 	};
 	await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 	agent.destroy();
-	return { latencies, errors, ms: performance.now() - started, bytes };
+	return {
+		latencies,
+		errors,
+		ms: performance.now() - started,
+		bytes,
+		cpu: cpuSince(cpuBefore, serverPid, database)
+	};
 }
 
 async function main(): Promise<void> {
-	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
+	const reuse = flags.reuse;
+	const name = reuse ?? `encore_bench_${randomBytes(4).toString('hex')}`;
 	const url = new URL(ADMIN_URL);
 	url.pathname = `/${name}`;
 	const benchUrl = url.toString();
@@ -226,11 +245,13 @@ async function main(): Promise<void> {
 	let handle: DatabaseHandle | undefined;
 	let server: ChildProcess | undefined;
 	try {
-		await admin.unsafe(`create database "${name}"`);
+		if (!reuse) await admin.unsafe(`create database "${name}"`);
 		handle = await openPostgres(benchUrl);
 		await handle.migrate(config.migrationsDir);
-		await seedEssentials(handle.db);
-		await generate(benchUrl);
+		if (!reuse) {
+			await seedEssentials(handle.db);
+			await generate(benchUrl);
+		}
 
 		const sessions: { token: string; visit: string }[] = [];
 		const day = dayKey(new Date(), config.houseTimeZone);
@@ -250,13 +271,13 @@ async function main(): Promise<void> {
 		server = await timed('server started', () => startServer(benchUrl));
 		// Warm-up: connection pools, JIT, the first visit marks.
 		await load('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
-		const feed = await load('/drops', sessions);
-		const data = await load('/drops/__data.json', sessions);
+		const feed = await load('/drops', sessions, server.pid, name);
+		const data = await load('/drops/__data.json', sessions, server.pid, name);
 		const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 		const line = (label: string, r: Awaited<ReturnType<typeof load>>) => {
 			const sorted = [...r.latencies].sort((a, b) => a - b);
 			const p99 = percentile(sorted, 99);
-			return `  ${label.padEnd(20)} ${int(sorted.length)} requests, ${int(sorted.length / (r.ms / 1000))} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${int(r.bytes / Math.max(1, sorted.length))} B each; errors ${JSON.stringify(Object.fromEntries(r.errors))}   target p99 ≤ 50 ms: ${verdict(p99 <= 50)}`;
+			return `  ${label.padEnd(20)} ${int(sorted.length)} requests, ${int(sorted.length / (r.ms / 1000))} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${int(r.bytes / Math.max(1, sorted.length))} B each; CPU per request: server ${(r.cpu.server / sorted.length).toFixed(1)} ms, Postgres ${(r.cpu.postgres / sorted.length).toFixed(1)} ms; errors ${JSON.stringify(Object.fromEntries(r.errors))}   target p99 ≤ 50 ms: ${verdict(p99 <= 50)}`;
 		};
 		console.log(`
 Summary (${int(MEMBERS)} members, ${int(DROPS)} drops, ${CONNECTIONS} connections, ${SECONDS} s each, load average ${loadavg()[0].toFixed(1)})
@@ -266,7 +287,7 @@ ${line('GET /drops/__data', data)}
 	} finally {
 		await stopServer(server);
 		await handle?.close();
-		if (flags.keep) say(`kept the database ${name}`);
+		if (flags.keep || reuse) say(`kept the database ${name} (--reuse ${name})`);
 		else {
 			await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
 			await admin.unsafe(`drop database if exists "${name}"`);

@@ -45,4 +45,16 @@ describe('cached', () => {
 		await Promise.resolve();
 		expect(await cached(db, 'k', async () => 'back')).toBe('back');
 	});
+
+	it('runs a lazy thenable (a drizzle query builder) once, however often it is awaited', async () => {
+		const db = {};
+		let runs = 0;
+		// Like drizzle's QueryPromise: every then() executes the query again.
+		const builder = { then: (ok: (v: number) => void) => ok(++runs) };
+		const load = () => builder as unknown as PromiseLike<number>;
+		expect(await cached(db, 'q', load)).toBe(1);
+		expect(await cached(db, 'q', load)).toBe(1);
+		expect(await cached(db, 'q', load)).toBe(1);
+		expect(runs).toBe(1);
+	});
 });

@@ -6,14 +6,15 @@ const stores = new WeakMap<object, Map<string, { until: number; value: Promise<u
 
 export const SHORT_TTL_MS = 5_000;
 
-export function cached<T>(db: object, key: string, load: () => Promise<T>, ttlMs = SHORT_TTL_MS): Promise<T> {
+export function cached<T>(db: object, key: string, load: () => PromiseLike<T>, ttlMs = SHORT_TTL_MS): Promise<T> {
 	let store = stores.get(db);
 	if (!store) stores.set(db, (store = new Map()));
 	const now = Date.now();
 	const hit = store.get(key);
 	if (hit && hit.until > now) return hit.value as Promise<T>;
 	// The promise is kept, so concurrent requests share one load; a failed load is not remembered.
-	const value = load();
+	// Promise.resolve settles a drizzle query builder once: awaiting the builder itself runs it again.
+	const value = Promise.resolve(load());
 	store.set(key, { until: now + ttlMs, value });
 	value.catch(() => {
 		if (store.get(key)?.value === value) store.delete(key);

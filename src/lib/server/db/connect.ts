@@ -77,6 +77,46 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
 	};
 }
 
+/** Queries with more parameters than this (multi-row inserts of any length) are not kept prepared. */
+const MAX_PREPARED_PARAMS = 64;
+
+/**
+ * Drizzle sends every query unprepared, so Postgres parses and plans the same few statements on
+ * every request; for short look-ups that costs more than running them. This client keeps
+ * statements with a few parameters prepared per connection (postgres.js caches them by text);
+ * long multi-row inserts, whose text differs with their length, and parameterless scripts
+ * (which may hold several commands) stay unprepared.
+ */
+function preparingStatements(client: postgres.Sql): postgres.Sql {
+	type Unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
+	type Begin = (...args: unknown[]) => unknown;
+	return new Proxy(client, {
+		get(target, property, receiver) {
+			const value = Reflect.get(target, property, receiver);
+			if (property === 'unsafe') {
+				return (query: string, params: unknown[] = [], options: { prepare?: boolean } = {}) =>
+					(value as Unsafe).call(target, query, params, {
+						...options,
+						prepare: options.prepare ?? (params.length > 0 && params.length <= MAX_PREPARED_PARAMS)
+					});
+			}
+			if (property === 'begin' || property === 'savepoint') {
+				// Transactions run on their own connection object: give it the same behaviour.
+				return (...args: unknown[]) => {
+					const fn = args.pop() as (sql: postgres.Sql) => unknown;
+					return (value as Begin).call(target, ...args, (inner: postgres.Sql) =>
+						fn(preparingStatements(inner))
+					);
+				};
+			}
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+		apply(target, thisArg, args) {
+			return Reflect.apply(target as unknown as (...a: unknown[]) => unknown, thisArg, args);
+		}
+	});
+}
+
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
 	parseDatabaseUrl(url);
 	const client = postgres(url, {
@@ -91,7 +131,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 		const reason = err instanceof Error ? err.message : String(err);
 		throw new DatabaseConfigError(`cannot connect to ${redactUrl(url)}: ${reason}`);
 	}
-	const db = drizzlePostgres(client, { schema }) as unknown as Database;
+	const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Database;
 	return {
 		db,
 		driver: 'postgres',

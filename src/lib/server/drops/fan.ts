@@ -116,24 +116,13 @@ export async function loadFeed(
 	const visit = previous ? { seenAt: previous } : undefined;
 	const since = visit?.seenAt ?? new Date(now.getTime() - FIRST_VISIT_NEW);
 	const ranks = ladder.map((t) => t.rank);
-	const all = rows.map((drop): FeedItem => {
+	// Every live drop goes through the access rule (the counts need them all); only the page's
+	// items are shaped for display, so a thousand drops cost a thousand cheap decisions per view.
+	const all = rows.map((drop) => {
 		const access = dropAccess(drop, viewer, now, ranks);
-		const open = canRead(access);
 		// New: it became readable for this member (or appeared, if locked) since the last visit.
 		const appeared = access.kind === 'open' && access.since ? access.since : drop.publishAt!;
-		const tier = drop.minRank > 0 ? ladder.find((t) => t.rank === drop.minRank) : undefined;
-		return {
-			slug: drop.slug,
-			title: drop.title,
-			summary: drop.summary,
-			pinned: drop.pinned,
-			publishedAt: drop.publishAt!.toISOString(),
-			open,
-			preview: access.kind === 'open' && access.preview,
-			isNew: appeared.getTime() > since.getTime(),
-			lock: lockOf(access, ladder),
-			minTier: tier ? { name: tier.name, colour: tier.colour } : null
-		};
+		return { drop, access, open: canRead(access), isNew: appeared.getTime() > since.getTime() };
 	});
 	const counts = {
 		all: all.length,
@@ -146,7 +135,23 @@ export async function loadFeed(
 	);
 	const pages = Math.max(1, Math.ceil(matching.length / FEED_PAGE_SIZE));
 	const current = Math.min(Math.max(1, Math.floor(page)), pages);
-	const items = matching.slice((current - 1) * FEED_PAGE_SIZE, current * FEED_PAGE_SIZE);
+	const items = matching
+		.slice((current - 1) * FEED_PAGE_SIZE, current * FEED_PAGE_SIZE)
+		.map(({ drop, access, open, isNew }): FeedItem => {
+			const tier = drop.minRank > 0 ? ladder.find((t) => t.rank === drop.minRank) : undefined;
+			return {
+				slug: drop.slug,
+				title: drop.title,
+				summary: drop.summary,
+				pinned: drop.pinned,
+				publishedAt: drop.publishAt!.toISOString(),
+				open,
+				preview: access.kind === 'open' && access.preview,
+				isNew,
+				lock: lockOf(access, ladder),
+				minTier: tier ? { name: tier.name, colour: tier.colour } : null
+			};
+		});
 	return { items, counts, lastVisit: visit?.seenAt.toISOString() ?? null, page: current, pages };
 }
 
