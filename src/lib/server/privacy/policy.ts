@@ -165,6 +165,12 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			'updated_at'
 		)
 	},
+	member_activity: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'A summary of the ledger for the staff members directory, rebuilt from it by scheduled work.'
+	},
 	tier_changes: {
 		personal: true,
 		memberColumns: ['member_id'],
