@@ -9,6 +9,8 @@ const day = z
 	.default('')
 	.transform((v) => v);
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 const auditFilterSchema = z
 	.object({
 		action: text(100),
@@ -19,7 +21,7 @@ const auditFilterSchema = z
 		to: day,
 		page: z.coerce.number('Use a page number.').int('Use a page number.').min(1).max(100_000).default(1)
 	})
-	.refine((f) => !f.from || !f.to || f.from <= f.to, {
+	.refine((f) => !ISO_DAY.test(f.from) || !ISO_DAY.test(f.to) || f.from <= f.to, {
 		message: 'The start must not be after the end.',
 		path: ['to']
 	});
