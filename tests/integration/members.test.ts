@@ -14,7 +14,7 @@ import {
 	users
 } from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/demo/seed';
-import { refreshMemberActivity } from '$lib/server/members/activity';
+import { lastRefresh, refreshMemberActivity } from '$lib/server/members/activity';
 import { DEFAULT_MEMBERS_FILTER, parseMembersFilter, type MembersFilter } from '$lib/server/members/filter';
 import { listMembers } from '$lib/server/members/query';
 import { GET as exportCsv } from '../../src/routes/staff/members/export.csv/+server';
@@ -128,7 +128,10 @@ forEachDriver('members directory', (t) => {
 			expect(Math.abs(row.lastActivityAt!.getTime() - ago(10).getTime())).toBeLessThan(60_000);
 			// Again: idempotent, and a member with no entries is there with zeros.
 			const quiet = await makeMember(t.db, tag, { name: 'Quiet' });
-			await refreshMemberActivity(t.db);
+			// The new account has its row from sign-up (zeros), so nothing changes: nothing is rewritten.
+			const runAt = new Date();
+			expect(await refreshMemberActivity(t.db, runAt)).toBe(0);
+			expect(await lastRefresh(t.db)).toEqual(runAt);
 			const rows = await t.db.select().from(memberActivity).where(eq(memberActivity.memberId, quiet.id));
 			expect(rows).toMatchObject([{ points12m: 0, engagements90d: 0, lastActivityAt: null }]);
 		});

@@ -37,11 +37,22 @@ function refreshSql(now: Date, only: SQL | null): SQL {
 			points_12m = excluded.points_12m,
 			engagements_90d = excluded.engagements_90d,
 			last_activity_at = excluded.last_activity_at,
-			refreshed_at = excluded.refreshed_at`;
+			refreshed_at = excluded.refreshed_at
+		-- Rows whose figures did not change are not rewritten (most, between two runs).
+		where ${
+			only
+				? sql`true`
+				: sql`(member_activity.points_12m, member_activity.engagements_90d, member_activity.last_activity_at)
+			is distinct from (excluded.points_12m, excluded.engagements_90d, excluded.last_activity_at)`
+		}`;
 }
 
-/** Rebuilds every member's row from the ledger (scheduled work; idempotent). */
+/**
+ * Rebuilds every member's row from the ledger (scheduled work; idempotent) and logs the run: its
+ * time is what the directory shows as "as of". Returns how many rows changed.
+ */
 export async function refreshMemberActivity(db: Queryable, now = new Date()): Promise<number> {
+	const started = performance.now();
 	const result = await db.execute(
 		sql`with done as (${refreshSql(now, null)} returning 1) select count(*)::int as n from done`
 	);
@@ -49,7 +60,22 @@ export async function refreshMemberActivity(db: Queryable, now = new Date()): Pr
 	await db.execute(
 		sql`delete from member_activity ma where exists (select 1 from account_deletions d where d.member_id = ma.member_id)`
 	);
-	return Number(rowsOf<{ n: number }>(result)[0].n);
+	const changed = Number(rowsOf<{ n: number }>(result)[0].n);
+	await db.execute(sql`insert into member_activity_runs (refreshed_at, changed_rows, ms)
+		values (${now.toISOString()}::timestamptz, ${changed}, ${Math.round(performance.now() - started)})`);
+	// Keep a day or so of history, no more.
+	await db.execute(
+		sql`delete from member_activity_runs where refreshed_at < ${new Date(now.getTime() - 2 * DAY).toISOString()}::timestamptz`
+	);
+	return changed;
+}
+
+/** When the last full refresh ran (null: never). */
+export async function lastRefresh(db: Queryable): Promise<Date | null> {
+	const rows = rowsOf<{ at: string | Date | null }>(
+		await db.execute(sql`select max(refreshed_at) as at from member_activity_runs`)
+	);
+	return rows[0]?.at ? new Date(rows[0].at) : null;
 }
 
 /** Refreshes one member's row (after a staff action on them). */

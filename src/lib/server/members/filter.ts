@@ -40,7 +40,8 @@ const own = z.object({
 		.number('Use a page number.')
 		.int('Use a page number.')
 		.min(1, 'Pages start at 1.')
-		.max(100_000, 'There are not that many pages.')
+		// 200 pages of 50: the count stops at 10,000 (narrow the filter, or export, to see more).
+		.max(200, 'Pages stop at 200: narrow the filter or export the list.')
 		.default(1)
 });
 

@@ -5,6 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db';
 import { notErased } from '../privacy/tombstones';
+import { lastRefresh } from './activity';
 import { ACTIVE_DAYS, DORMANT_DAYS, PAGE_SIZE, type MembersFilter } from './filter';
 import { likePattern } from './filter';
 
@@ -62,10 +63,9 @@ export function memberConditions(f: MembersFilter, now: Date): SQL[] {
 				sql`, `
 			)})`
 		);
-	if (s.minPoints !== null) conditions.push(sql`coalesce(ma.points_12m, 0) >= ${s.minPoints}`);
-	if (s.maxPoints !== null) conditions.push(sql`coalesce(ma.points_12m, 0) <= ${s.maxPoints}`);
-	if (s.minEngagements90 !== null)
-		conditions.push(sql`coalesce(ma.engagements_90d, 0) >= ${s.minEngagements90}`);
+	if (s.minPoints !== null) conditions.push(sql`ma.points_12m >= ${s.minPoints}`);
+	if (s.maxPoints !== null) conditions.push(sql`ma.points_12m <= ${s.maxPoints}`);
+	if (s.minEngagements90 !== null) conditions.push(sql`ma.engagements_90d >= ${s.minEngagements90}`);
 	if (s.minTenureDays !== null)
 		conditions.push(
 			sql`u.created_at <= ${iso(new Date(now.getTime() - s.minTenureDays * DAY))}::timestamptz`
@@ -79,14 +79,19 @@ export function memberConditions(f: MembersFilter, now: Date): SQL[] {
 	return conditions;
 }
 
-const FROM = sql`from users u
-	left join member_tiers mt on mt.member_id = u.id
-	left join member_activity ma on ma.member_id = u.id`;
+// Driven by member_activity (every account has a row from sign-up on): sorted by points or
+// activity, Postgres walks that index in order and stops after a page.
+const FROM = sql`from member_activity ma
+	join users u on u.id = ma.member_id
+	left join member_tiers mt on mt.member_id = u.id`;
+
+/** Counting stops here: "10,000+ members", and pages go no further (narrow the filter or export). */
+export const COUNT_CAP = 10_000;
 
 function orderSql(f: MembersFilter): SQL {
 	switch (f.sort) {
 		case 'activity':
-			return sql`ma.last_activity_at desc nulls last, u.id`;
+			return sql`ma.last_activity_at desc nulls last, ma.member_id`;
 		case 'tenure':
 			return sql`u.created_at asc, u.id`;
 		case 'newest':
@@ -94,7 +99,7 @@ function orderSql(f: MembersFilter): SQL {
 		case 'name':
 			return sql`lower(u.display_name) asc, u.id`;
 		default:
-			return sql`coalesce(ma.points_12m, 0) desc, u.id`;
+			return sql`ma.points_12m desc, ma.member_id`;
 	}
 }
 
@@ -136,7 +141,7 @@ function selectSql(f: MembersFilter, now: Date, limit: number, offset: number): 
 	return sql`select u.id, u.display_name, u.email, u.role, u.email_verified_at is not null as verified,
 			u.created_at, coalesce(mt.rank, 0) as rank, coalesce(mt.earned_rank, 0) as earned_rank,
 			${paidSql(now)} as paid, mt.paid_rank,
-			coalesce(ma.points_12m, 0) as points_12m, coalesce(ma.engagements_90d, 0) as engagements_90d,
+			ma.points_12m as points_12m, ma.engagements_90d as engagements_90d,
 			ma.last_activity_at
 		${FROM}
 		where ${sql.join(memberConditions(f, now), sql` and `)}
@@ -145,7 +150,9 @@ function selectSql(f: MembersFilter, now: Date, limit: number, offset: number): 
 }
 
 export interface MemberPage {
+	/** Up to COUNT_CAP; `capped` says there are more. */
 	total: number;
+	capped: boolean;
 	pages: number;
 	members: MemberListRow[];
 	/** When the points and activity figures were computed (the oldest row's refresh); null if never. */
@@ -153,27 +160,34 @@ export interface MemberPage {
 }
 
 export async function listMembers(db: Queryable, f: MembersFilter, now = new Date()): Promise<MemberPage> {
-	const where = sql.join(memberConditions(f, now), sql` and `);
-	const [countResult, listResult, asOfResult] = await Promise.all([
-		db.execute(sql`select count(*)::int as n ${FROM} where ${where}`),
+	const [total, listResult, asOf] = await Promise.all([
+		countMembers(db, f, now, COUNT_CAP + 1),
 		db.execute(selectSql(f, now, PAGE_SIZE, (f.page - 1) * PAGE_SIZE)),
-		db.execute(sql`select min(refreshed_at) as at from member_activity`)
+		lastRefresh(db)
 	]);
-	const total = Number(rowsOf<{ n: number }>(countResult)[0].n);
-	const at = rowsOf<{ at: string | Date | null }>(asOfResult)[0]?.at ?? null;
+	const capped = total > COUNT_CAP;
 	return {
-		total,
-		pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+		total: Math.min(total, COUNT_CAP),
+		capped,
+		pages: Math.max(1, Math.ceil(Math.min(total, COUNT_CAP) / PAGE_SIZE)),
 		members: rowsOf<Row>(listResult).map(toRow),
-		asOf: at === null ? null : new Date(at)
+		asOf
 	};
 }
 
-export async function countMembers(db: Queryable, f: MembersFilter, now = new Date()): Promise<number> {
+/** How many members match, counting no further than `cap` when given. */
+export async function countMembers(
+	db: Queryable,
+	f: MembersFilter,
+	now = new Date(),
+	cap?: number
+): Promise<number> {
 	const where = sql.join(memberConditions(f, now), sql` and `);
-	return Number(
-		rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n ${FROM} where ${where}`))[0].n
-	);
+	const query =
+		cap === undefined
+			? sql`select count(*)::int as n ${FROM} where ${where}`
+			: sql`select count(*)::int as n from (select 1 ${FROM} where ${where} limit ${cap}) c`;
+	return Number(rowsOf<{ n: number }>(await db.execute(query))[0].n);
 }
 
 /** Every member matching the filter (all pages), in chunks, in the filter's order. */

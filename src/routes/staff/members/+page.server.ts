@@ -21,6 +21,7 @@ export const load: PageServerLoad = async (event) => {
 		tiers: ladder.map((t) => ({ rank: t.rank, name: t.name, colour: t.colour })),
 		segmentText: describeSegment(filter.segment, tierNames),
 		total: result.total,
+		capped: result.capped,
 		pages: result.pages,
 		asOf: result.asOf?.toISOString() ?? null,
 		members: result.members.map((m) => ({

@@ -40,7 +40,12 @@ export const users = pgTable(
 		birthdayDay: integer('birthday_day'),
 		...timestamps
 	},
-	(t) => [uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`)]
+	(t) => [
+		uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),
+		// The members directory sorts by tenure and by name.
+		index('users_created_idx').on(t.createdAt, t.id),
+		index('users_name_idx').on(sql`lower(${t.displayName})`, t.id)
+	]
 );
 
 export const sessions = pgTable(
