@@ -1,3 +1,6 @@
+-- Trigrams for the staff members search (name or email, any part).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--> statement-breakpoint
 CREATE TABLE "member_activity" (
 	"member_id" uuid PRIMARY KEY NOT NULL,
 	"points_12m" integer DEFAULT 0 NOT NULL,
@@ -18,6 +21,7 @@ CREATE INDEX "member_activity_points_idx" ON "member_activity" USING btree ("poi
 CREATE INDEX "member_activity_last_idx" ON "member_activity" USING btree ("last_activity_at" desc nulls last,"member_id");--> statement-breakpoint
 CREATE INDEX "users_created_idx" ON "users" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "users_name_idx" ON "users" USING btree (lower("display_name"),"id");--> statement-breakpoint
+CREATE INDEX "users_search_trgm_idx" ON "users" USING gin (("display_name" || ' ' || "email") gin_trgm_ops);--> statement-breakpoint
 -- Every account has a summary row from the start (zeros until the next refresh), so the members
 -- directory can walk member_activity's indexes in sort order.
 CREATE OR REPLACE FUNCTION encore_member_activity_row() RETURNS trigger AS $$

@@ -429,7 +429,10 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 		erase: 'delete',
 		why: 'Demo payments only: the local stand-in for Stripe’s customer records.'
 	},
-	member_activity_runs: { personal: false, why: 'When the members summary was refreshed and how many rows changed.' },
+	member_activity_runs: {
+		personal: false,
+		why: 'When the members summary was refreshed and how many rows changed.'
+	},
 	stripe_events: { personal: false, why: 'Which Stripe events were processed: ids and types.' },
 	stripe_prices: { personal: false, why: 'Prices of the tiers.' },
 	polls: {
