@@ -25,7 +25,7 @@ async function shoot(page: Page, name: string) {
 test('staff search a fan, adjust their points with a reason, and find it in the ledger and the audit log', async ({
 	page
 }) => {
-	test.setTimeout(60_000);
+	test.setTimeout(120_000);
 	const reason = `Thanks for the mural ${randomBytes(3).toString('hex')}`;
 	await signIn(page, DEMO_STAFF, DEMO_PASSWORD);
 

@@ -57,13 +57,17 @@ export function memberConditions(f: MembersFilter, now: Date): SQL[] {
 			sql`(ma.last_activity_at is null or ma.last_activity_at <= ${iso(new Date(now.getTime() - DORMANT_DAYS * DAY))}::timestamptz)`
 		);
 	if (f.status === 'unverified') conditions.push(sql`u.email_verified_at is null`);
-	if (s.tiers.length)
-		conditions.push(
-			sql`coalesce(mt.rank, 0) in (${sql.join(
-				s.tiers.map((t) => sql`${t}`),
-				sql`, `
-			)})`
+	if (s.tiers.length) {
+		const ranks = sql.join(
+			s.tiers.map((t) => sql`${t}`),
+			sql`, `
 		);
+		// Without the first tier (rank 0, also members with no tier row yet) the rank index can
+		// answer: no coalesce around the column.
+		conditions.push(
+			s.tiers.includes(0) ? sql`coalesce(mt.rank, 0) in (${ranks})` : sql`mt.rank in (${ranks})`
+		);
+	}
 	if (s.minPoints !== null) conditions.push(sql`ma.points_12m >= ${s.minPoints}`);
 	if (s.maxPoints !== null) conditions.push(sql`ma.points_12m <= ${s.maxPoints}`);
 	if (s.minEngagements90 !== null) conditions.push(sql`ma.engagements_90d >= ${s.minEngagements90}`);
