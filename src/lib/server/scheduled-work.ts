@@ -10,6 +10,7 @@ import { runRetentionDueWork } from '$lib/server/privacy/retention';
 import { runTicketsDueWork } from '$lib/server/tickets/draws';
 import { runPatronageDue } from '$lib/server/patronage/due-work';
 import { runDropsDueWork } from '$lib/server/drops/releases';
+import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members/activity';
 
 export type DueWork = {
 	name: string;
@@ -35,6 +36,11 @@ export const dueWork: DueWork[] = [
 	{ name: 'patronage', run: runPatronageDue },
 	{ name: 'drops', run: runDropsDueWork },
 	{ name: 'poll-closing', run: atMostEvery(5 * 60_000, runPollClosingDueWork) },
+	// The members directory's points and activity summary (the page shows how fresh it is).
+	{
+		name: 'member-activity',
+		run: atMostEvery(REFRESH_EVERY_MS, (db, now) => refreshMemberActivity(db, now))
+	},
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -61,7 +62,9 @@ export function parseDatabaseUrl(url: string): URL {
 /** Open PGlite: `dir` is a data folder, or undefined for an in-memory database. */
 export async function openPglite(dir?: string): Promise<DatabaseHandle> {
 	if (dir) mkdirSync(path.dirname(dir), { recursive: true }); // PGlite does not create parents
-	const client = dir ? new PGlite(dir) : new PGlite();
+	// pg_trgm: the staff members search (a trigram index on name and email).
+	const options = { extensions: { pg_trgm } };
+	const client = dir ? new PGlite(dir, options) : new PGlite(options);
 	await client.waitReady;
 	const db = drizzlePglite(client, { schema }) as unknown as Database;
 	return {

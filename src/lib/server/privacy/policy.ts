@@ -165,6 +165,12 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			'updated_at'
 		)
 	},
+	member_activity: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'A summary of the ledger for the staff members directory, rebuilt from it by scheduled work.'
+	},
 	tier_changes: {
 		personal: true,
 		memberColumns: ['member_id'],
@@ -442,6 +448,10 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			sql`${t}."object" = 'customer' and lower(${t}."data"->>'email') = ${m.email.toLowerCase()}`,
 		erase: 'delete',
 		why: 'Demo payments only: the local stand-in for Stripe’s customer records.'
+	},
+	member_activity_runs: {
+		personal: false,
+		why: 'When the members summary was refreshed and how many rows changed.'
 	},
 	stripe_events: { personal: false, why: 'Which Stripe events were processed: ids and types.' },
 	stripe_prices: { personal: false, why: 'Prices of the tiers.' },

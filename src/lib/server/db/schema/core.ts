@@ -40,7 +40,14 @@ export const users = pgTable(
 		birthdayDay: integer('birthday_day'),
 		...timestamps
 	},
-	(t) => [uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`)]
+	(t) => [
+		uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),
+		// The members directory sorts by tenure and by name.
+		index('users_created_idx').on(t.createdAt, t.id),
+		index('users_name_idx').on(sql`lower(${t.displayName})`, t.id),
+		// Search by any part of the name or email (ILIKE '%…%'): trigrams (pg_trgm).
+		index('users_search_trgm_idx').using('gin', sql`(${t.displayName} || ' ' || ${t.email}) gin_trgm_ops`)
+	]
 );
 
 export const sessions = pgTable(
