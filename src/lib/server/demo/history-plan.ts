@@ -445,7 +445,8 @@ export function planMember(planner: Planner, number: number): MemberPlan {
 			});
 	}
 	// Referrals: friends who joined through a fan's link; the keenest bring the most.
-	const referrals = rng() < 0.05 + 0.4 * intensity ? 1 + Math.floor(exponential(rng, superFan ? 14 : 1.5 * intensity)) : 0;
+	const referrals =
+		rng() < 0.05 + 0.4 * intensity ? 1 + Math.floor(exponential(rng, superFan ? 14 : 1.5 * intensity)) : 0;
 	for (let k = 0; k < referrals; k++) {
 		const at = new Date(createdAt.getTime() + rng() * (end - createdAt.getTime()));
 		if (inLife(at))
@@ -722,6 +723,7 @@ function planSubscription(
 		lastAt = at;
 	};
 	const pay = (at: Date, amount: number) => {
+		if (amount <= 0) return; // nothing to collect (a prorated change on its last day)
 		const invoice = `in_demo_${key}_${++invoices}`;
 		plan.payments.push({
 			externalId: `invoice:${invoice}`,
