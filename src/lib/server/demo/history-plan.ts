@@ -55,13 +55,17 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
 	return items[Math.floor(rng() * items.length)];
 }
 
-/** A version-4-shaped UUID from the stream: ids are reproducible too. */
-export function uuidFrom(rng: Rng): string {
-	const hex = Array.from({ length: 32 }, () => Math.floor(rng() * 16).toString(16));
-	hex[12] = '4';
-	hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-	const s = hex.join('');
-	return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+/**
+ * A reproducible UUID (version-4 shaped) that sorts by member number: the seed's prefix, the
+ * number, then the stream's bits. Each slice of members then lands at the end of the ledger's
+ * member indexes instead of all over them, which makes writing millions of rows several times faster.
+ */
+export function uuidFor(seed: number, number: number, rng: Rng): string {
+	const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0');
+	const random = Array.from({ length: 19 }, () => Math.floor(rng() * 16).toString(16)).join('');
+	const variant = ((parseInt(random[3], 16) & 0x3) | 0x8).toString(16);
+	const s = `${hex(streamSeed(seed, 0x7ffffffe) >>> 16, 4)}${hex(number, 8)}4${random.slice(0, 3)}${variant}${random.slice(4)}`;
+	return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +322,7 @@ export function planMember(planner: Planner, number: number): MemberPlan {
 	const { settings, calendar } = planner;
 	const { now } = settings;
 	const rng = mulberry32(streamSeed(settings.seed, number));
-	const id = uuidFrom(rng);
+	const id = uuidFor(settings.seed, number, rng);
 	const displayName = `${pick(rng, FIRST_NAMES)} ${pick(rng, LAST_NAMES)}`;
 
 	// Sign-up: a day by the weights, an hour by the daily rhythm; never in the last hour, and
@@ -344,7 +348,8 @@ export function planMember(planner: Planner, number: number): MemberPlan {
 	const candidates: Candidate[] = [];
 	const end = Math.min(now.getTime() - 60_000, activeUntil.getTime());
 	const inLife = (at: Date) => at.getTime() > createdAt.getTime() && at.getTime() <= end;
-	const fanId = `${number}`;
+	// Zero-padded: keys sort by member, so each slice lands together in the key index.
+	const fanId = String(number).padStart(planner.width, '0');
 
 	// The first visit comes with the sign-up.
 	candidates.push(visit(new Date(createdAt.getTime() + 60_000)));
@@ -660,7 +665,7 @@ export function planPatronage(
 			plan,
 			planner,
 			rng,
-			`${number}_${n}`,
+			`${String(number).padStart(planner.width, '0')}_${n}`,
 			tiers,
 			tierIndex,
 			interval,
@@ -754,7 +759,7 @@ function planSubscription(
 	event('started', startAt, { rank: tiers[tierIndex].rank, mrr: mrr(), status: 'active' });
 	let status: PlannedSubscription['status'] = 'active';
 	let periodStart = startAt;
-	let periodEnd = startAt;
+	let periodEnd: Date;
 	let cancelScheduled = false;
 	let pastDueSince: Date | null = null;
 	let endedAt: Date | null = null;
@@ -807,7 +812,6 @@ function planSubscription(
 		periodStart = periodEnd;
 		if (monthly && rng() < 0.02) {
 			interval = 'year';
-			periodEnd = addMonths(periodStart, 12);
 			event('plan_changed', periodStart, { rank: granted, mrr: mrr(), status: 'active' });
 		}
 		if (rng() < 0.05) {
