@@ -8,7 +8,7 @@ import { rowsOf } from '$lib/server/db/connect';
 import { DEMO_ACCOUNTS, seedDemo } from '$lib/server/demo/seed';
 import { generateHistory, GENERATED_FAN_PATTERN, type HistoryReport } from '$lib/server/demo/history';
 import { rebuildAll } from '$lib/server/loyalty/rebuild';
-import { postLapseWarnings } from '$lib/server/moments/scheduled';
+import { runMomentsDueWork } from '$lib/server/moments/scheduled';
 import { paidGrantOf } from '$lib/server/patronage/access';
 import { paidGrants } from '$lib/server/patronage/paid-tier';
 import { runPatronageDueWork } from '$lib/server/patronage/subscriptions';
@@ -164,7 +164,7 @@ forEachDriver('demo history', (t) => {
 		expect(await mail()).toBe(0);
 		const eventsBefore = await q<{ n: number }>(sql`select count(*)::int as n from subscription_events`);
 		await runPatronageDueWork(t.db, new Date(), config.patronageGraceDays);
-		await postLapseWarnings(t.db, new Date());
+		await runMomentsDueWork(t.db, new Date());
 		expect(await q<{ n: number }>(sql`select count(*)::int as n from subscription_events`)).toEqual(
 			eventsBefore
 		);
