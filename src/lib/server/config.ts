@@ -31,6 +31,8 @@ export const config = {
 	origin: (env.ORIGIN || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, ''),
 	/** Demo mode seeds a fictional house and shows its credentials on the landing page. */
 	demo: flag(env.ENCORE_DEMO, false),
+	/** Generated fans with a year of history in the demo (0: none); `npm run demo:history` makes more. */
+	demoHistoryMembers: Math.max(0, int(env.DEMO_HISTORY_MEMBERS, 400)),
 	cookieSecure: flag(env.COOKIE_SECURE, production),
 	sessionDays: int(env.SESSION_DAYS, 30),
 	/** Per-day caps reset at midnight here. */

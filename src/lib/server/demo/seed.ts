@@ -9,6 +9,8 @@ import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
 import { seedTickets } from './seed-tickets';
 import { seedPollsDemo } from './seed-polls';
 import { seedDrops } from './seed-drops';
+import { generateHistory } from './history';
+import { config } from '../config';
 
 export const DEMO_PASSWORD = 'encore-demo-2026';
 
@@ -33,7 +35,13 @@ export async function seedEssentials(db: Database): Promise<void> {
 	await seedLadderVersion(db);
 }
 
-export async function seedDemo(db: Database): Promise<{ created: number }> {
+/** The seed of the demo's generated history: the same fans and shapes on every fresh demo. */
+export const DEMO_HISTORY_SEED = 7;
+
+export async function seedDemo(
+	db: Database,
+	options: { historyMembers?: number } = {}
+): Promise<{ created: number }> {
 	await seedEssentials(db);
 	await db
 		.insert(house)
@@ -55,5 +63,10 @@ export async function seedDemo(db: Database): Promise<{ created: number }> {
 	await seedTickets(db);
 	await seedPollsDemo(db);
 	await seedDrops(db);
+	// A year of generated fans, engagement and patronage, so insights have shapes to show (once).
+	await generateHistory(db, {
+		members: options.historyMembers ?? config.demoHistoryMembers,
+		seed: DEMO_HISTORY_SEED
+	});
 	return { created };
 }
