@@ -11,6 +11,7 @@ import {
 	mailOutbox,
 	memberActivity,
 	memberTiers,
+	payments,
 	users
 } from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/demo/seed';
@@ -394,6 +395,34 @@ forEachDriver('members directory', (t) => {
 			};
 			expect(page.points12m).toBe(6);
 			expect(page.ledger[0]).toMatchObject({ points: -4, note: 'Double scan at the door' });
+		});
+
+		it('shows payments and refunds, newest first, with the exact total paid', async () => {
+			const tag = unique('paid');
+			const staff = await makeMember(t.db, tag, { name: 'Staff', role: 'staff' });
+			const fan = await makeMember(t.db, tag, { name: 'Patron' });
+			const row = (n: number, kind: 'payment' | 'refund', amountMinor: number) => ({
+				memberId: fan.id,
+				externalId: `${tag}:${n}`,
+				kind,
+				amountMinor,
+				tierRank: kind === 'payment' ? 3 : null,
+				currency: 'eur',
+				occurredAt: ago(30 - n)
+			});
+			await t.db
+				.insert(payments)
+				.values([row(1, 'payment', 1500), row(2, 'payment', 1500), row(3, 'refund', -499)]);
+			const page = (await call(
+				memberLoad,
+				event(path(fan.id), { id: staff.id, role: 'staff' }, { params: { id: fan.id } })
+			)) as { payments: { kind: string; amountMinor: number }[]; paidTotals: unknown };
+			expect(page.payments.map((p) => [p.kind, p.amountMinor])).toEqual([
+				['refund', -499],
+				['payment', 1500],
+				['payment', 1500]
+			]);
+			expect(page.paidTotals).toEqual([{ currency: 'eur', amountMinor: 2501 }]);
 		});
 
 		it('grants a comp, audited, and refuses a past date with 400', async () => {

@@ -16,6 +16,7 @@ import {
 	polls,
 	presaleClaims,
 	subscriptionEvents,
+	payments,
 	tierChanges,
 	users
 } from '../db/schema';
@@ -47,6 +48,7 @@ export async function loadMemberProfile(db: Queryable, id: string, ledgerPage = 
 		pointsResult,
 		subscriptions,
 		subEvents,
+		paymentRows,
 		comps,
 		claims,
 		ballots,
@@ -90,6 +92,11 @@ export async function loadMemberProfile(db: Queryable, id: string, ledgerPage = 
 			.where(eq(subscriptionEvents.memberId, id))
 			.orderBy(desc(subscriptionEvents.occurredAt), desc(subscriptionEvents.id))
 			.limit(50),
+		db
+			.select()
+			.from(payments)
+			.where(eq(payments.memberId, id))
+			.orderBy(desc(payments.occurredAt), desc(payments.id)),
 		db
 			.select()
 			.from(patronComps)
@@ -156,6 +163,9 @@ export async function loadMemberProfile(db: Queryable, id: string, ledgerPage = 
 		ledgerTotal: Number(ledgerCount.n),
 		subscriptions,
 		subEvents,
+		// Every payment and refund: a member has a few dozen at most, and the total must be exact.
+		payments: paymentRows.slice(0, 50),
+		paidTotals: totalsByCurrency(paymentRows),
 		comps,
 		activeComps,
 		claims,
@@ -163,6 +173,13 @@ export async function loadMemberProfile(db: Queryable, id: string, ledgerPage = 
 		ideas: memberIdeas,
 		invitations
 	};
+}
+
+/** Money received less refunds, per currency, in minor units. */
+function totalsByCurrency(rows: readonly { amountMinor: number; currency: string }[]) {
+	const totals = new Map<string, number>();
+	for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? 0) + r.amountMinor);
+	return [...totals].map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
 export type MemberProfile = NonNullable<Awaited<ReturnType<typeof loadMemberProfile>>>;

@@ -65,6 +65,15 @@ export const load: PageServerLoad = async (event) => {
 			endedAt: s.endedAt
 		})),
 		subEvents: profile.subEvents,
+		payments: profile.payments.map((p) => ({
+			id: p.id,
+			kind: p.kind,
+			tierRank: p.tierRank,
+			amountMinor: p.amountMinor,
+			currency: p.currency,
+			occurredAt: p.occurredAt
+		})),
+		paidTotals: profile.paidTotals,
 		comps: profile.comps,
 		claims: profile.claims,
 		ballots: profile.ballots,
