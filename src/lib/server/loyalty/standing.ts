@@ -1,12 +1,12 @@
 // A member's standing as of now: the stored state advanced past any hold that has ended,
 // and the progress text inputs for /me. Read-only.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { cached } from '../cache';
-import type { Queryable } from '../db';
-import { earningRules, engagements, memberTiers } from '../db/schema';
+import { rowsOf, type Queryable } from '../db';
+import { earningRules, engagements } from '../db/schema';
 import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
 import { computeProgress, type Progress } from './progress';
-import { advance, INITIAL_STATE, pointsAtOver, type EarnedState } from './tier-state';
+import { advance, INITIAL_STATE, pointsAtOver, type EarnedState, type PointEntry } from './tier-state';
 
 export type LadderRow = Awaited<ReturnType<typeof loadLadder>>[number];
 
@@ -18,26 +18,12 @@ export interface Standing {
 }
 
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
-	// The row and the entries in one round trip: the entries' lower bound comes from the row in SQL
-	// (a month early, as SQL's month arithmetic differs from ours at month ends; the fold filters).
-	const [{ ladder, versions }, [row], entries] = await Promise.all([
+	const [{ ladder, versions }, { row, entries }] = await Promise.all([
 		cached(db, 'ladder+versions', async () => {
 			const [ladder, versions] = await Promise.all([loadLadder(db), loadLadderVersions(db)]);
 			return { ladder, versions };
 		}),
-		db.select().from(memberTiers).where(eq(memberTiers.memberId, memberId)).limit(1),
-		db
-			.select({ occurredAt: engagements.occurredAt, points: engagements.points })
-			.from(engagements)
-			.where(
-				and(
-					eq(engagements.memberId, memberId),
-					sql`${engagements.occurredAt} > coalesce(
-						(select least(${memberTiers.heldUntil}, ${now.toISOString()}::timestamptz) from ${memberTiers} where ${memberTiers.memberId} = ${memberId}),
-						${now.toISOString()}::timestamptz
-					) - interval '13 months'`
-				)
-			)
+		readTierAndEntries(db, memberId, now)
 	]);
 	const stored: EarnedState = row
 		? {
@@ -53,6 +39,68 @@ export async function getStanding(db: Queryable, memberId: string, now = new Dat
 	const progress = computeProgress(ladder, earned, paid, entries, now);
 	const tier = ladder.find((t) => t.rank === progress.rank) ?? ladder[0];
 	return { ladder, tier, progress, earned };
+}
+
+interface StoredTier {
+	earnedRank: number;
+	reachedAt: Date | null;
+	heldUntil: Date | null;
+	lastEventAt: Date | null;
+	paidRank: number | null;
+	paidUntil: Date | null;
+}
+
+const dateOf = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)));
+
+/**
+ * The member's stored tier and the entries that can still count, in one statement: this runs on
+ * most fan pages, and each round trip costs more than the rows. Times travel as epoch
+ * milliseconds, which both drivers return as plain numbers. The entries reach back from the
+ * earlier of now and the hold's end, a month more than 12 (SQL's month arithmetic differs from
+ * ours at month ends; the fold filters).
+ */
+async function readTierAndEntries(
+	db: Queryable,
+	memberId: string,
+	now: Date
+): Promise<{ row: StoredTier | null; entries: PointEntry[] }> {
+	const at = now.toISOString();
+	const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
+	const [r] = rowsOf<{
+		found: boolean;
+		earned_rank: number | null;
+		reached_ms: number | null;
+		held_ms: number | null;
+		last_ms: number | null;
+		paid_rank: number | null;
+		paid_ms: number | null;
+		entries: string | [number, number][];
+	}>(
+		await db.execute(sql`
+			select mt.member_id is not null as found, mt.earned_rank, ${ms(sql`mt.reached_at`)} as reached_ms,
+				${ms(sql`mt.held_until`)} as held_ms, ${ms(sql`mt.last_event_at`)} as last_ms,
+				mt.paid_rank, ${ms(sql`mt.paid_until`)} as paid_ms,
+				(select coalesce(json_agg(json_build_array(${ms(sql`e.occurred_at`)}, e.points)), '[]'::json)
+					from engagements e
+					where e.member_id = m.id
+						and e.occurred_at > least(mt.held_until, ${at}::timestamptz) - interval '13 months') as entries
+			from (select ${memberId}::uuid as id) m
+			left join member_tiers mt on mt.member_id = m.id`)
+	);
+	const list = typeof r.entries === 'string' ? (JSON.parse(r.entries) as [number, number][]) : r.entries;
+	const entries = list.map(([t, points]) => ({ occurredAt: new Date(t), points }));
+	if (!r.found) return { row: null, entries };
+	return {
+		row: {
+			earnedRank: r.earned_rank!,
+			reachedAt: dateOf(r.reached_ms),
+			heldUntil: dateOf(r.held_ms),
+			lastEventAt: dateOf(r.last_ms),
+			paidRank: r.paid_rank,
+			paidUntil: dateOf(r.paid_ms)
+		},
+		entries
+	};
 }
 
 export interface ActivityItem {
