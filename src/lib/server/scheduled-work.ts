@@ -10,6 +10,7 @@ import { runRetentionDueWork } from '$lib/server/privacy/retention';
 import { runTicketsDueWork } from '$lib/server/tickets/draws';
 import { runPatronageDue } from '$lib/server/patronage/due-work';
 import { runDropsDueWork } from '$lib/server/drops/releases';
+import { runInsightsDueWork } from '$lib/server/insights/rollup';
 
 export type DueWork = {
 	name: string;
@@ -35,6 +36,8 @@ export const dueWork: DueWork[] = [
 	{ name: 'patronage', run: runPatronageDue },
 	{ name: 'drops', run: runDropsDueWork },
 	{ name: 'poll-closing', run: atMostEvery(5 * 60_000, runPollClosingDueWork) },
+	// Insights' daily rollups: yesterday and today, recomputed every ten minutes.
+	{ name: 'insights', run: atMostEvery(10 * 60_000, runInsightsDueWork) },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

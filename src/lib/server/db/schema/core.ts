@@ -200,7 +200,10 @@ export const engagements = pgTable(
 		// Points in the key: 12-month sums (tier folds, /me) read the index alone, never the table.
 		index('engagements_member_time_points_idx').on(t.memberId, t.occurredAt, t.points),
 		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
-		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object)
+		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object),
+		// Insights' daily rollups read a few days of the ledger by time: a block range index is tiny
+		// and nearly free to keep, as entries arrive roughly in time order.
+		index('engagements_occurred_brin_idx').using('brin', t.occurredAt)
 	]
 );
 

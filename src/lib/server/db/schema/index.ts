@@ -7,3 +7,4 @@ export * from './tickets';
 export * from './polls';
 export * from './privacy';
 export * from './notifications';
+export * from './insights';
