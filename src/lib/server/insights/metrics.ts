@@ -413,12 +413,6 @@ export function mrrMovement(facts: readonly MrrChangeFact[]): MrrMovement {
 	return m;
 }
 
-/** A price as monthly recurring revenue: yearly ÷ 12 (rounded to the minor unit), trials and comps 0. */
-export function monthlyRecurring(amountMinor: number, interval: 'month' | 'year' | null, granting: boolean): number {
-	if (!granting || interval === null) return 0;
-	return interval === 'year' ? Math.round(amountMinor / 12) : amountMinor;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Lifetime value
 

@@ -111,13 +111,15 @@ async function cohortRows(db: Queryable, p: Period) {
 		db,
 		sql`
 		with entries as (
-			select distinct on (tc.member_id, tc.to_rank, to_char(tc.at at time zone ${tz}, 'YYYY-MM'))
-				tc.member_id, tc.to_rank as rank, to_char(tc.at at time zone ${tz}, 'YYYY-MM') as cohort, tc.at, tc.id
-			from tier_changes tc
-			join (${insightMembers}) m on m.id = tc.member_id
-			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)}
-				and tc.to_rank > tc.from_rank and tc.to_rank > 0
-			order by tc.member_id, tc.to_rank, to_char(tc.at at time zone ${tz}, 'YYYY-MM'), tc.at, tc.id
+			select distinct on (member_id, rank, cohort) member_id, rank, cohort, at, id
+			from (
+				select tc.member_id, tc.to_rank as rank, to_char(tc.at at time zone ${tz}, 'YYYY-MM') as cohort, tc.at, tc.id
+				from tier_changes tc
+				join (${insightMembers}) m on m.id = tc.member_id
+				where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)}
+					and tc.to_rank > tc.from_rank and tc.to_rank > 0
+			) x
+			order by member_id, rank, cohort, at, id
 		)
 		select e.rank, e.cohort,
 			(select to_char(min(l.at) at time zone ${tz}, 'YYYY-MM') from tier_changes l

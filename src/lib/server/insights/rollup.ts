@@ -99,7 +99,7 @@ export async function computeRollups(
 			),
 			coverage as (
 				select member_id, d as cs,
-					least(d + ${ENGAGED_WINDOW_DAYS}, coalesce(lead(d) over (partition by member_id order by d), d + ${ENGAGED_WINDOW_DAYS})) as ce
+					least(d + ${ENGAGED_WINDOW_DAYS}::int, coalesce(lead(d) over (partition by member_id order by d), d + ${ENGAGED_WINDOW_DAYS}::int)) as ce
 				from active
 			),
 			engaged as (
@@ -178,6 +178,13 @@ export async function lastRun(db: Queryable): Promise<{ firstDay: string; lastDa
 	return row ? { firstDay: row.first_day, lastDay: row.last_day, ranAt: new Date(row.ran_at) } : null;
 }
 
+async function erasedSince(db: Queryable, since: Date): Promise<boolean> {
+	const rows = rowsOf(
+		await db.execute(sql`select 1 from account_deletions where erased_at >= ${since.toISOString()}::timestamptz limit 1`)
+	);
+	return rows.length > 0;
+}
+
 /** Every day from the first sign-up to today, from scratch. */
 export async function rebuildRollups(db: Database, now = new Date()): Promise<{ firstDay: string; lastDay: string; days: number }> {
 	const today = dayKey(now, config.houseTimeZone);
@@ -200,7 +207,8 @@ export async function rebuildRollups(db: Database, now = new Date()): Promise<{ 
 export async function runInsightsDueWork(db: Database, now: Date): Promise<{ days: number }> {
 	const today = dayKey(now, config.houseTimeZone);
 	const last = await lastRun(db);
-	if (!last) return rebuildRollups(db, now);
+	// Erased accounts leave every figure, past days included: an erasure since the last run rebuilds.
+	if (!last || (await erasedSince(db, last.ranAt))) return rebuildRollups(db, now);
 	const from = [addDays(today, -1), last.lastDay].sort()[0];
 	return computeRollups(db, from, today, now);
 }
