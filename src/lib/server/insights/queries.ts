@@ -6,6 +6,7 @@ import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
 import { loadLadder } from '../loyalty/engine';
 import {
+	addDays,
 	churnByTier,
 	cohortTable,
 	conversionByTier,
@@ -286,7 +287,11 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 		counts[r.rank] = num(r.members);
 		byDay.set(r.day, counts);
 	}
-	const members = [...byDay.entries()].map(([day, counts]) => ({ day, counts }));
+	// Days before the first computed one had no members yet: zeros, so the chart spans the period.
+	const lastComputed = tierDays.at(-1)?.day;
+	const members = lastComputed
+		? eachDay(p.from, addDays(lastComputed, 1)).map((day) => ({ day, counts: byDay.get(day) ?? {} }))
+		: [];
 	const lastDay = tierDays.filter((r) => r.day === p.last);
 	const totalMembers = lastDay.reduce((s, r) => s + num(r.members), 0);
 	const funnel = ranks.map((rank) => {
