@@ -81,6 +81,8 @@ export async function computeRollups(
 	await db.transaction(async (tx) => {
 		// Two instances computing at once would collide on the primary keys: one at a time.
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext('encore-insight-rollups'))`);
+		// A rebuild sorts millions of (member, day) pairs: in memory, not in temporary files.
+		await tx.execute(sql`set local work_mem = '64MB'`);
 		await createSpans(tx, lastDay);
 		await tx.execute(sql`delete from insight_tier_days where day between ${a} and ${b}`);
 		await tx.execute(sql`delete from insight_engagement_days where day between ${a} and ${b}`);
