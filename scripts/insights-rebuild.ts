@@ -12,7 +12,9 @@ try {
 		const started = performance.now();
 		const report = await rebuildRollups(handle.db);
 		const seconds = ((performance.now() - started) / 1000).toFixed(1);
-		console.log(`Insights rollups rebuilt for ${report.days} days (${report.firstDay} to ${report.lastDay}) in ${seconds}s.`);
+		console.log(
+			`Insights rollups rebuilt for ${report.days} days (${report.firstDay} to ${report.lastDay}) in ${seconds}s.`
+		);
 	} finally {
 		await handle.close();
 	}

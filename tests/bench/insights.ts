@@ -8,6 +8,7 @@
 // end unless --keep. Traffic goes to 127.0.0.1 only.
 //
 // Flags: --members 100000 --rows-per-member 50 --requests 20 --port 4174 --keep
+//        --database <name>   reuse a database kept by an earlier run (--keep): no generation, no rebuild
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-insights and build it)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,7 @@ import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/l
 import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/demo/seed';
-import { rebuildRollups, runInsightsDueWork } from '../../src/lib/server/insights/rollup';
+import { lastRun, rebuildRollups, runInsightsDueWork } from '../../src/lib/server/insights/rollup';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -29,7 +30,8 @@ const { values: flags } = parseArgs({
 		requests: { type: 'string', default: '20' },
 		port: { type: 'string', default: '4174' },
 		'server-dir': { type: 'string' },
-		keep: { type: 'boolean', default: false }
+		keep: { type: 'boolean', default: false },
+		database: { type: 'string' }
 	}
 });
 
@@ -74,7 +76,8 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const memberIdSql = (n: string) => `md5('encore-insights-' || ${n})::uuid`;
 /** A uniform number in [0, 1) from a hash of `g` and a seed. */
-const u = (g: string, seed: number) => `((hashint8extended(${g}, ${seed}) & 2147483647)::float8 / 2147483648)`;
+const u = (g: string, seed: number) =>
+	`((hashint8extended(${g}, ${seed}) & 2147483647)::float8 / 2147483648)`;
 
 /** Ledger entries over the last 12 months in time order, skewed (few superfans, many occasional). */
 function ledgerChunkSql(from: number, to: number, total: number): string {
@@ -111,7 +114,11 @@ const priceSql = (rank: string, yearly: string) =>
 	`(case ${rank} when 2 then 500 when 3 then 1500 when 4 then 5000 else 0 end) * (case when ${yearly} then 10 else 12 end) / 12`;
 
 async function generate(url: string): Promise<void> {
-	const db = postgres(url, { max: 2, onnotice: () => {}, connection: { maintenance_work_mem: '512MB', work_mem: '64MB' } });
+	const db = postgres(url, {
+		max: 2,
+		onnotice: () => {},
+		connection: { maintenance_work_mem: '512MB', work_mem: '64MB' }
+	});
 	try {
 		await timed(`${int(MEMBERS)} members (sign-ups over the last 15 months)`, async () => {
 			await db.unsafe(`
@@ -210,13 +217,15 @@ async function generate(url: string): Promise<void> {
 			const ranges: [number, number][] = [];
 			for (let from = 1; from <= total; from += chunk) ranges.push([from, Math.min(total, from + chunk - 1)]);
 			const worker = async () => {
-				for (let range = ranges.shift(); range; range = ranges.shift()) await db.unsafe(ledgerChunkSql(range[0], range[1], total));
+				for (let range = ranges.shift(); range; range = ranges.shift())
+					await db.unsafe(ledgerChunkSql(range[0], range[1], total));
 			};
 			await Promise.all([worker(), worker()]);
 		});
 		await timed(`${indexes.length} indexes and ${constraints.length} foreign keys restored`, async () => {
 			await Promise.all(indexes.map((i) => db.unsafe(i.definition)));
-			for (const c of constraints) await db.unsafe(`alter table engagements add constraint "${c.name}" ${c.definition}`);
+			for (const c of constraints)
+				await db.unsafe(`alter table engagements add constraint "${c.name}" ${c.definition}`);
 		});
 		await timed('vacuum analyze', () =>
 			db.unsafe('vacuum analyze users, engagements, tier_changes, subscription_events, payments, drops')
@@ -242,7 +251,20 @@ function buildServer(): string {
 	const steps: [string, string[], string][] = [
 		[
 			'rsync',
-			['-a', '--delete', '--exclude', 'node_modules', '--exclude', 'build', '--exclude', '.svelte-kit', '--exclude', 'data', `${REPO}/`, `${dir}/`],
+			[
+				'-a',
+				'--delete',
+				'--exclude',
+				'node_modules',
+				'--exclude',
+				'build',
+				'--exclude',
+				'.svelte-kit',
+				'--exclude',
+				'data',
+				`${REPO}/`,
+				`${dir}/`
+			],
 			REPO
 		],
 		['ln', ['-sfn', path.join(REPO, 'node_modules'), path.join(dir, 'node_modules')], REPO],
@@ -250,7 +272,8 @@ function buildServer(): string {
 	];
 	for (const [command, args, cwd] of steps) {
 		const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
-		if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 	}
 	return dir;
 }
@@ -301,7 +324,10 @@ async function stopServer(server: ChildProcess | undefined): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
+	const reuse = flags.database;
+	if (reuse !== undefined && !/^encore_bench_[0-9a-f]{8}$/.test(reuse))
+		throw new Error('--database takes a kept encore_bench_… name');
+	const name = reuse ?? `encore_bench_${randomBytes(4).toString('hex')}`;
 	const url = new URL(ADMIN_URL);
 	url.pathname = `/${name}`;
 	const benchUrl = url.toString();
@@ -316,7 +342,9 @@ async function main(): Promise<void> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
-	say(`database ${redactUrl(benchUrl)}: ${int(MEMBERS)} members × ${ROWS_PER_MEMBER} entries; ${REQUESTS} requests per period`);
+	say(
+		`database ${redactUrl(benchUrl)}: ${int(MEMBERS)} members × ${ROWS_PER_MEMBER} entries; ${REQUESTS} requests per period`
+	);
 	await admin.unsafe(`create database "${name}"`);
 	try {
 		handle = await openPostgres(benchUrl, { max: 4 });
@@ -327,7 +355,9 @@ async function main(): Promise<void> {
 		const generation = await timed('generation', () => generate(benchUrl));
 
 		say('(1) rollups');
-		const rebuild = await timed('rollup rebuild (every day from the first sign-up)', () => rebuildRollups(handle!.db));
+		const rebuild = await timed('rollup rebuild (every day from the first sign-up)', () =>
+			rebuildRollups(handle!.db)
+		);
 		say(`  ${int(rebuild.value.days)} days from ${rebuild.value.firstDay} to ${rebuild.value.lastDay}`);
 		const increment = await timed('rollup increment (yesterday and today: the due work)', () =>
 			runInsightsDueWork(handle!.db, new Date())
@@ -339,13 +369,19 @@ async function main(): Promise<void> {
 		const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
 		const [staff] = await sql<{ id: string }[]>`
 			insert into users (email, display_name, password_hash, role) values ('staff@bench.example', 'Bench staff', 'x', 'staff')
+			on conflict ((lower(email))) do update set role = 'staff'
 			returning id`;
 		await sql.end();
 		const token = generateSessionToken();
 		await createSession(handle.db, token, staff.id, 'encore-bench');
 		await admin`checkpoint`;
 
-		const periods = ['range=30', 'range=90', 'range=365', `range=custom&from=${rebuild.value.firstDay}&to=${rebuild.value.lastDay}`];
+		const periods = [
+			'range=30',
+			'range=90',
+			'range=365',
+			`range=custom&from=${rebuild.value.firstDay}&to=${rebuild.value.lastDay}`
+		];
 		const results: { period: string; p50: number; p99: number; max: number; bytes: number }[] = [];
 		for (const period of periods) {
 			const get = async () => {
@@ -367,9 +403,17 @@ async function main(): Promise<void> {
 				bytes = r.bytes;
 			}
 			times.sort((a, b) => a - b);
-			const row = { period, p50: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1)!, bytes };
+			const row = {
+				period,
+				p50: percentile(times, 50),
+				p99: percentile(times, 99),
+				max: times.at(-1)!,
+				bytes
+			};
 			results.push(row);
-			say(`  ?${period}: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, max ${row.max.toFixed(0)} ms, ${int(bytes / 1024)} KiB`);
+			say(
+				`  ?${period}: p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, max ${row.max.toFixed(0)} ms, ${int(bytes / 1024)} KiB`
+			);
 		}
 		const csv = performance.now();
 		const csvResponse = await fetch(`${ORIGIN}/staff/insights/members.csv?range=365`, {
@@ -391,7 +435,7 @@ ${results.map((r) => `  /staff/insights?${r.period.padEnd(40)} p50 ${r.p50.toFix
 	} finally {
 		await stopServer(server);
 		await handle?.close();
-		if (flags.keep) {
+		if (flags.keep || reuse) {
 			say(`kept ${redactUrl(benchUrl)}`);
 		} else {
 			await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;

@@ -9,13 +9,20 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 async function violations(page: Page) {
 	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	return results.violations.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+	return results.violations.map((v) => ({
+		rule: v.id,
+		impact: v.impact,
+		nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5)
+	}));
 }
 
 async function openInsights(page: Page) {
 	await signIn(page, DEMO_STAFF, DEMO_PASSWORD);
 	await page.goto('/staff');
-	await page.getByRole('navigation', { name: 'Staff sections' }).getByRole('link', { name: 'Insights' }).click();
+	await page
+		.getByRole('navigation', { name: 'Staff sections' })
+		.getByRole('link', { name: 'Insights' })
+		.click();
 	await expect(page).toHaveURL(/\/staff\/insights$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Insights' })).toBeVisible();
 	// The daily figures are computed by the scheduler within a few seconds of the server starting.
@@ -65,7 +72,9 @@ test.describe('laptop', () => {
 		const download = page.waitForEvent('download');
 		await members.getByRole('link', { name: /Download CSV/ }).click();
 		const file = await download;
-		expect(file.suggestedFilename()).toMatch(/^insights-members-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+		expect(file.suggestedFilename()).toMatch(
+			/^insights-members-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/
+		);
 		const csv = await readFile((await file.path())!, 'utf8');
 		const lines = csv.trim().split('\r\n');
 		expect(lines[0]).toMatch(/^Day,Listener,.*,All members$/);
@@ -73,10 +82,16 @@ test.describe('laptop', () => {
 
 		expect(await violations(page)).toEqual([]);
 		await page.screenshot({ path: '/tmp/insights-laptop-90.png', fullPage: true });
+		await page.emulateMedia({ colorScheme: 'dark' });
+		expect(await violations(page)).toEqual([]);
+		await page.screenshot({ path: '/tmp/insights-laptop-dark.png', fullPage: true });
 	});
 
 	test('custom dates work without JavaScript and bad dates get a message', async ({ browser }) => {
-		const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+		const context = await browser.newContext({
+			javaScriptEnabled: false,
+			viewport: { width: 1280, height: 800 }
+		});
 		const page = await context.newPage();
 		await page.goto('/login');
 		await page.getByLabel('Email', { exact: true }).fill(DEMO_STAFF);

@@ -105,7 +105,8 @@ function history(): { members: string[]; events: Timed[] } {
 			const after = route === 'paid' || (mrr > 0 && rank >= 2) ? price : 0;
 			if (after !== mrr) {
 				const before = mrr;
-				const kind = before === 0 ? 'started' : after === 0 ? 'ended' : after > before ? 'upgraded' : 'downgraded';
+				const kind =
+					before === 0 ? 'started' : after === 0 ? 'ended' : after > before ? 'upgraded' : 'downgraded';
 				events.push({
 					at,
 					insert: (db) =>
@@ -156,13 +157,17 @@ async function seedActivities(db: Database, members: string[]): Promise<void> {
 	await db.execute(sql`insert into polls (id, question, kind, eligible_ranks, opens_at, closes_at)
 		values (1, 'Which song?', 'single', '[1,2,3,4]', '2026-02-15T10:00:00Z', '2026-03-15T10:00:00Z'),
 			(2, 'Which city?', 'single', '[]', '2026-03-10T10:00:00Z', '2026-03-20T10:00:00Z')`);
-	await db.execute(sql`insert into poll_options (id, poll_id, label, position) values (1, 1, 'A', 0), (2, 2, 'B', 0)`);
+	await db.execute(
+		sql`insert into poll_options (id, poll_id, label, position) values (1, 1, 'A', 0), (2, 2, 'B', 0)`
+	);
 	await db.execute(sql`insert into events (id, slug, title, venue, starts_at, time_zone, public_sale_at, capacity)
 		values (1, 'show', 'The show', 'Hall', '2026-04-20T19:00:00Z', ${TZ}, '2026-04-01T10:00:00Z', 100)`);
 	await db.execute(sql`insert into presale_windows (id, event_id, min_rank, opens_at, closes_at, mode, allocation, seats_remaining, per_member_limit)
 		values (1, 1, 2, '2026-03-05T10:00:00Z', '2026-03-20T10:00:00Z', 'first_come', 50, 40, 2)`);
 	for (const [i, id] of members.slice(0, 12).entries()) {
-		await db.execute(sql`insert into poll_ballots (poll_id, member_id, choices, rank) values (${1 + (i % 2)}, ${id}, ${sql`array[${1 + (i % 2)}]::int[]`}, 1)`);
+		await db.execute(
+			sql`insert into poll_ballots (poll_id, member_id, choices, rank) values (${1 + (i % 2)}, ${id}, ${sql`array[${1 + (i % 2)}]::int[]`}, 1)`
+		);
 		if (i % 3 === 0)
 			await db.execute(sql`insert into presale_claims (window_id, event_id, member_id, seats, code, status, claimed_at, checked_in_at)
 				values (1, 1, ${id}, 1, ${`CODE${i}`}, 'claimed', '2026-03-06T10:00:00Z', ${i % 2 === 0 ? sql`'2026-04-20T19:00:00Z'::timestamptz` : null})`);
@@ -286,7 +291,12 @@ forEachDriver('insights', (t) => {
 		});
 
 		it('conversion by route and churn by tier', async () => {
-			const per = await q<{ start_rank: number; route: string | null; fell: boolean; joined_before: boolean }>(sql`
+			const per = await q<{
+				start_rank: number;
+				route: string | null;
+				fell: boolean;
+				joined_before: boolean;
+			}>(sql`
 				select x.*, (
 					select tc.route from tier_changes tc where tc.member_id = x.id
 						and (tc.at at time zone ${TZ})::date between ${period.from}::date and ${period.last}::date
@@ -322,9 +332,11 @@ forEachDriver('insights', (t) => {
 				where ${fans} and to_rank > from_rank
 					and (at at time zone ${TZ})::date between ${period.from}::date and ${period.last}::date
 				group by 1, 2`);
-			expect(data.cohorts.map((c) => ({ rank: c.rank, cohort: c.cohort, n: c.entered })).sort((a, b) => a.rank - b.rank || a.cohort.localeCompare(b.cohort))).toEqual(
-				expected.sort((a, b) => a.rank - b.rank || a.cohort.localeCompare(b.cohort))
-			);
+			expect(
+				data.cohorts
+					.map((c) => ({ rank: c.rank, cohort: c.cohort, n: c.entered }))
+					.sort((a, b) => a.rank - b.rank || a.cohort.localeCompare(b.cohort))
+			).toEqual(expected.sort((a, b) => a.rank - b.rank || a.cohort.localeCompare(b.cohort)));
 		});
 
 		it('MRR, its movement and lifetime value', async () => {
@@ -388,7 +400,11 @@ forEachDriver('insights', (t) => {
 						where c.window_id = w.id and c.checked_in_at is not null and ${fans})::int as checked_in
 				from presale_windows w where w.id = 1`);
 			expect(data.presales).toHaveLength(1);
-			expect(data.presales[0]).toMatchObject({ eligible: presale.eligible, claimed: presale.claimed, checkedIn: presale.checked_in });
+			expect(data.presales[0]).toMatchObject({
+				eligible: presale.eligible,
+				claimed: presale.claimed,
+				checkedIn: presale.checked_in
+			});
 			const polls = await q<{ id: number; eligible: number; ballots: number }>(sql`
 				select po.id,
 					(select count(*) from users u where ${fans}

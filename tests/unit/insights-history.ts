@@ -8,7 +8,14 @@ export const members: MemberFact[] = [
 	{ id: 'D', joined: '2026-03-05' }
 ];
 
-const change = (memberId: string, day: string, seq: number, fromRank: number, toRank: number, route: string) => ({
+const change = (
+	memberId: string,
+	day: string,
+	seq: number,
+	fromRank: number,
+	toRank: number,
+	route: string
+) => ({
 	memberId,
 	day,
 	seq,

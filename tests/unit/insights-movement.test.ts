@@ -17,9 +17,39 @@ describe('conversion between tiers, by route', () => {
 		const facts = conversionFacts(members, changes, '2026-02-01', '2026-04-01');
 		const rows = conversionByTier(facts, [0, 1, 2, 3]);
 		expect(rows).toEqual([
-			{ fromRank: 0, cohort: 3, earned: 2, paid: 1, other: 0, converted: 3, rate: 1, earnedRate: 2 / 3, paidRate: 1 / 3 },
-			{ fromRank: 1, cohort: 1, earned: 0, paid: 1, other: 0, converted: 1, rate: 1, earnedRate: 0, paidRate: 1 },
-			{ fromRank: 2, cohort: 0, earned: 0, paid: 0, other: 0, converted: 0, rate: null, earnedRate: null, paidRate: null }
+			{
+				fromRank: 0,
+				cohort: 3,
+				earned: 2,
+				paid: 1,
+				other: 0,
+				converted: 3,
+				rate: 1,
+				earnedRate: 2 / 3,
+				paidRate: 1 / 3
+			},
+			{
+				fromRank: 1,
+				cohort: 1,
+				earned: 0,
+				paid: 1,
+				other: 0,
+				converted: 1,
+				rate: 1,
+				earnedRate: 0,
+				paidRate: 1
+			},
+			{
+				fromRank: 2,
+				cohort: 0,
+				earned: 0,
+				paid: 0,
+				other: 0,
+				converted: 0,
+				rate: null,
+				earnedRate: null,
+				paidRate: null
+			}
 		]);
 	});
 

@@ -25,7 +25,14 @@ describe('the insights period', () => {
 			preset: null,
 			error: null
 		});
-		for (const bad of ['from=2026-02-30&to=2026-03-01', 'from=x&to=y', 'from=2026-03-01&to=2026-01-01', 'from=2026-01-01&to=2027-01-01', 'from=2019-01-01&to=2026-01-01', 'range=7']) {
+		for (const bad of [
+			'from=2026-02-30&to=2026-03-01',
+			'from=x&to=y',
+			'from=2026-03-01&to=2026-01-01',
+			'from=2026-01-01&to=2027-01-01',
+			'from=2019-01-01&to=2026-01-01',
+			'range=7'
+		]) {
 			const p = parsePeriod(q(`range=${bad.startsWith('range') ? '7' : 'custom'}&${bad}`), '2026-11-27');
 			expect(p.error).toBeTruthy();
 			expect(p.days).toBe(30);

@@ -57,6 +57,12 @@ describe('lifetime value by tier', () => {
 			ended: 0,
 			days: 90
 		});
-		expect(row).toMatchObject({ toDateMinor: null, arpuMinor: 5000, monthlyChurn: 0, lifetimeMonths: null, projectedMinor: null });
+		expect(row).toMatchObject({
+			toDateMinor: null,
+			arpuMinor: 5000,
+			monthlyChurn: 0,
+			lifetimeMonths: null,
+			projectedMinor: null
+		});
 	});
 });

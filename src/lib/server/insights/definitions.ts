@@ -25,8 +25,7 @@ export const DEFINITIONS: Record<MetricId, { title: string; definition: string }
 	},
 	funnel: {
 		title: 'Tier funnel',
-		definition:
-			'Members at each tier or above on the last day of the period, as a share of all members.'
+		definition: 'Members at each tier or above on the last day of the period, as a share of all members.'
 	},
 	'engagement-rate': {
 		title: 'Engagement rate by tier',

@@ -46,7 +46,7 @@ export function monthsBetween(from: string, to: string): number {
 export function eachMonth(from: string, to: string): string[] {
 	const months: string[] = [];
 	const last = monthOf(addDays(to, -1));
-	for (let m = monthOf(from); m <= last; ) {
+	for (let m = monthOf(from); m <= last;) {
 		months.push(m);
 		const [y, mm] = m.split('-').map(Number);
 		m = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
@@ -156,7 +156,9 @@ export function engagementOnDay(
 export const isNotEngagement = (kind: string) => (NOT_ENGAGEMENT as readonly string[]).includes(kind);
 
 /** The engagement rate of each tier. */
-export function engagementRates(rows: readonly TierEngagement[]): (TierEngagement & { rate: number | null })[] {
+export function engagementRates(
+	rows: readonly TierEngagement[]
+): (TierEngagement & { rate: number | null })[] {
 	return rows.map((r) => ({ ...r, rate: rate(r.engaged, r.members) }));
 }
 
@@ -207,7 +209,10 @@ export interface ConversionRow {
 }
 
 /** Conversion from each tier below the top: the share of its members at the start who moved up. */
-export function conversionByTier(facts: readonly ConversionFact[], ranks: readonly number[]): ConversionRow[] {
+export function conversionByTier(
+	facts: readonly ConversionFact[],
+	ranks: readonly number[]
+): ConversionRow[] {
 	const top = Math.max(...ranks);
 	return ranks
 		.filter((k) => k < top)
@@ -331,7 +336,12 @@ export function cohortFacts(
 			if (seen.has(key)) return;
 			seen.add(key);
 			const fell = history.slice(i + 1).find((d) => d.day < to && d.toRank < c.toRank);
-			facts.push({ rank: c.toRank, cohort: monthOf(c.day), leftMonth: fell ? monthOf(fell.day) : null, count: 1 });
+			facts.push({
+				rank: c.toRank,
+				cohort: monthOf(c.day),
+				leftMonth: fell ? monthOf(fell.day) : null,
+				count: 1
+			});
 		});
 	}
 	return facts;

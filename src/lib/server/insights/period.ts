@@ -19,7 +19,10 @@ export interface Period {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (v: string | null): v is string =>
-	v !== null && DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+	v !== null &&
+	DAY.test(v) &&
+	!Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+	new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 function preset(days: number, today: string, error: string | null = null): Period {
 	return { from: addDays(today, -(days - 1)), last: today, to: addDays(today, 1), days, preset: days, error };
@@ -39,7 +42,8 @@ export function parsePeriod(params: URLSearchParams, today: string): Period {
 		return { from, last, to, days, preset: null, error: null };
 	}
 	const n = Number(range ?? 30);
-	if (!(PRESETS as readonly number[]).includes(n)) return preset(30, today, range ? 'Choose one of the periods.' : null);
+	if (!(PRESETS as readonly number[]).includes(n))
+		return preset(30, today, range ? 'Choose one of the periods.' : null);
 	return preset(n, today);
 }
 

@@ -22,7 +22,7 @@ import {
 	type LtvRow,
 	type MrrMovement
 } from './metrics';
-import { dayStart, insightMembers, lastRun } from './rollup';
+import { dayStart, isMember, lastRun } from './rollup';
 import type { Period } from './period';
 
 export interface TierInfo {
@@ -59,31 +59,55 @@ export interface Insights {
 		claimed: number;
 		checkedIn: number;
 	}[];
-	polls: { id: number; question: string; opensAt: string; eligible: number; ballots: number; rate: number | null }[];
+	polls: {
+		id: number;
+		question: string;
+		opensAt: string;
+		eligible: number;
+		ballots: number;
+		rate: number | null;
+	}[];
 }
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
-const rows = async <T = Row>(db: Queryable, query: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(query));
+const rows = async <T = Row>(db: Queryable, query: ReturnType<typeof sql>) =>
+	rowsOf<T>(await db.execute(query));
 
-/** Members' tier at the start of the period (Listener for those who signed up within it). */
-const startRanks = (p: Period) => sql`
-	select m.id, m.joined,
-		case when m.joined >= ${p.from}::date then 0 else coalesce(l.to_rank, 0) end as start_rank
-	from (${insightMembers}) m
-	left join (
-		select distinct on (tc.member_id) tc.member_id, tc.to_rank
-		from tier_changes tc
-		where tc.at < ${dayStart(p.from)}
-		order by tc.member_id, tc.at desc, tc.id desc
-	) l on l.member_id = m.id
-	where m.joined < ${p.to}::date`;
-
+/**
+ * Tier movement within the period, per member who had a tier change in it: their tier at the start
+ * (Listener for those who signed up within it), the route of their first move above it, and
+ * whether they fell below it. Members without a change are only counted (see loadInsights).
+ */
 async function tierMovement(db: Queryable, p: Period) {
-	return rows<{ start_rank: number; route: string | null; left_tier: boolean; joined_before: boolean; n: number }>(
+	const tz = config.houseTimeZone;
+	return rows<{
+		start_rank: number;
+		route: string | null;
+		left_tier: boolean;
+		joined_before: boolean;
+		n: number;
+	}>(
 		db,
 		sql`
-		with s as (${startRanks(p)}),
+		with changers as (
+			select distinct tc.member_id
+			from tier_changes tc
+			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)} and ${isMember(sql`tc.member_id`)}
+		),
+		s as (
+			select c.member_id as id,
+				(u.created_at at time zone ${tz})::date < ${p.from}::date as joined_before,
+				case when (u.created_at at time zone ${tz})::date >= ${p.from}::date then 0
+					else coalesce((
+						select t.to_rank from tier_changes t
+						where t.member_id = c.member_id and t.at < ${dayStart(p.from)}
+						order by t.at desc, t.id desc limit 1), 0)
+				end as start_rank
+			from changers c
+			join users u on u.id = c.member_id
+			where (u.created_at at time zone ${tz})::date < ${p.to}::date
+		),
 		ups as (
 			select distinct on (tc.member_id) tc.member_id, tc.route
 			from tier_changes tc
@@ -97,8 +121,7 @@ async function tierMovement(db: Queryable, p: Period) {
 			join s on s.id = tc.member_id
 			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)} and tc.to_rank < s.start_rank
 		)
-		select s.start_rank, u.route, d.member_id is not null as left_tier, s.joined < ${p.from}::date as joined_before,
-			count(*)::int as n
+		select s.start_rank, u.route, d.member_id is not null as left_tier, s.joined_before, count(*)::int as n
 		from s
 		left join ups u on u.member_id = s.id
 		left join downs d on d.member_id = s.id
@@ -116,18 +139,25 @@ async function cohortRows(db: Queryable, p: Period) {
 			from (
 				select tc.member_id, tc.to_rank as rank, to_char(tc.at at time zone ${tz}, 'YYYY-MM') as cohort, tc.at, tc.id
 				from tier_changes tc
-				join (${insightMembers}) m on m.id = tc.member_id
 				where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)}
-					and tc.to_rank > tc.from_rank and tc.to_rank > 0
+					and tc.to_rank > tc.from_rank and tc.to_rank > 0 and ${isMember(sql`tc.member_id`)}
 			) x
 			order by member_id, rank, cohort, at, id
+		),
+		-- The first change below the tier after entering it is always a step down: join those.
+		downs as (
+			select tc.member_id, tc.to_rank, tc.at, tc.id
+			from tier_changes tc
+			where tc.to_rank < tc.from_rank and tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)}
+		),
+		outcomes as (
+			select e.rank, e.cohort, to_char(min(d.at) at time zone ${tz}, 'YYYY-MM') as left_month
+			from entries e
+			left join downs d on d.member_id = e.member_id and d.to_rank < e.rank and (d.at, d.id) > (e.at, e.id)
+			group by e.member_id, e.rank, e.cohort
 		)
-		select e.rank, e.cohort,
-			(select to_char(min(l.at) at time zone ${tz}, 'YYYY-MM') from tier_changes l
-				where l.member_id = e.member_id and (l.at, l.id) > (e.at, e.id)
-					and l.at < ${dayStart(p.to)} and l.to_rank < e.rank) as left_month,
-			count(*)::int as n
-		from entries e
+		select rank, cohort, left_month, count(*)::int as n
+		from outcomes
 		group by 1, 2, 3`
 	);
 }
@@ -135,7 +165,7 @@ async function cohortRows(db: Queryable, p: Period) {
 /** Subscription events of members (fans, not erased). */
 const memberEvents = sql`
 	select se.* from subscription_events se
-	where exists (select 1 from (${insightMembers}) m where m.id = se.member_id)`;
+	where ${isMember(sql`se.member_id`)}`;
 
 /** Per paid tier: recurring revenue and paying members just before `at` (each subscription's last event). */
 const payingAt = (at: ReturnType<typeof sql>) => sql`
@@ -159,6 +189,8 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 		tierDays,
 		kinds,
 		movement,
+		atStart,
+		[joinedWithin],
 		cohorts,
 		mrrOpening,
 		mrrDays,
@@ -188,6 +220,16 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 				where day >= ${p.from}::date and day < ${p.to}::date group by kind, rank`
 		),
 		tierMovement(db, p),
+		rows<{ rank: number; members: number }>(
+			db,
+			sql`select rank, members from insight_tier_days where day = ${p.from}::date - 1`
+		),
+		rows<{ n: number }>(
+			db,
+			sql`select count(*)::int as n from users u
+				where u.role = 'fan' and u.created_at >= ${dayStart(p.from)} and u.created_at < ${dayStart(p.to)}
+					and ${isMember(sql`u.id`)}`
+		),
 		cohortRows(db, p),
 		rows<{ mrr: number }>(
 			db,
@@ -222,7 +264,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 					count(distinct member_id) filter (where kind = 'payment')::int as payers, max(currency) as currency
 				from payments pm
 				where occurred_at < ${dayStart(p.to)} and tier_rank is not null
-					and exists (select 1 from (${insightMembers}) m where m.id = pm.member_id)
+					and ${isMember(sql`pm.member_id`)}
 				group by tier_rank`
 		),
 		rows<{ rank: number; opens: number }>(
@@ -252,10 +294,10 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 						where t.day = (w.opens_at at time zone ${tz})::date and t.rank >= w.min_rank), 0)::int as eligible,
 					(select count(distinct c.member_id) from presale_claims c
 						where c.window_id = w.id and c.claimed_at is not null
-							and exists (select 1 from (${insightMembers}) m where m.id = c.member_id))::int as claimed,
+							and ${isMember(sql`c.member_id`)})::int as claimed,
 					(select count(distinct c.member_id) from presale_claims c
 						where c.window_id = w.id and c.checked_in_at is not null
-							and exists (select 1 from (${insightMembers}) m where m.id = c.member_id))::int as checked_in
+							and ${isMember(sql`c.member_id`)})::int as checked_in
 				from presale_windows w join events ev on ev.id = w.event_id
 				where w.opens_at >= ${dayStart(p.from)} and w.opens_at < ${dayStart(p.to)}
 				order by w.opens_at, w.id`
@@ -269,7 +311,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 								or po.eligible_ranks @> to_jsonb(t.rank))), 0)::int as eligible,
 					(select count(*) from poll_ballots b
 						where b.poll_id = po.id
-							and exists (select 1 from (${insightMembers}) m where m.id = b.member_id))::int as ballots
+							and ${isMember(sql`b.member_id`)})::int as ballots
 				from polls po
 				where po.opens_at >= ${dayStart(p.from)} and po.opens_at < ${dayStart(p.to)}
 				order by po.opens_at, po.id`
@@ -313,16 +355,40 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 		k.byRank[r.rank] = (k.byRank[r.rank] ?? 0) + num(r.n);
 		kindMap.set(r.kind, k);
 	}
-	const engagementKinds = [...kindMap.values()].sort((a, b) => b.total - a.total || a.kind.localeCompare(b.kind));
+	const engagementKinds = [...kindMap.values()].sort(
+		(a, b) => b.total - a.total || a.kind.localeCompare(b.kind)
+	);
 
+	// Members without a tier change in the period stayed where they started: the day before's
+	// rollup (and the period's sign-ups, at Listener) counts them without reading each one.
+	const changerRows = movement.map((r) => ({ ...r, start_rank: num(r.start_rank), n: num(r.n) }));
+	const startCount = (rank: number) => num(atStart.find((r) => num(r.rank) === rank)?.members);
+	const changersAt = (rank: number, joinedBefore: boolean) =>
+		changerRows
+			.filter((r) => r.start_rank === rank && (!joinedBefore || r.joined_before))
+			.reduce((s, r) => s + r.n, 0);
 	const conversion = conversionByTier(
-		movement.map((r) => ({ startRank: num(r.start_rank), upRoute: r.route, count: num(r.n) })),
+		[
+			...changerRows.map((r) => ({ startRank: r.start_rank, upRoute: r.route, count: r.n })),
+			...ranks.map((rank) => ({
+				startRank: rank,
+				upRoute: null,
+				count: startCount(rank) + (rank === 0 ? num(joinedWithin?.n) : 0) - changersAt(rank, false)
+			}))
+		],
 		ranks
 	);
 	const churn = churnByTier(
-		movement
-			.filter((r) => r.joined_before && num(r.start_rank) > 0)
-			.map((r) => ({ startRank: num(r.start_rank), left: r.left_tier, count: num(r.n) })),
+		[
+			...changerRows
+				.filter((r) => r.joined_before && r.start_rank > 0)
+				.map((r) => ({ startRank: r.start_rank, left: r.left_tier, count: r.n })),
+			...ranks.map((rank) => ({
+				startRank: rank,
+				left: false,
+				count: startCount(rank) - changersAt(rank, true)
+			}))
+		],
 		ranks,
 		p.days
 	);
@@ -340,7 +406,9 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 		opening,
 		closing,
 		series,
-		movement: mrrMovement(mrrChanges.map((r) => ({ beforeMinor: num(r.before), afterMinor: num(r.after), count: num(r.n) })))
+		movement: mrrMovement(
+			mrrChanges.map((r) => ({ beforeMinor: num(r.before), afterMinor: num(r.after), count: num(r.n) }))
+		)
 	};
 
 	const ltv = ranks
@@ -368,7 +436,12 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 			const held = funnel.find((f) => f.rank === rank)?.members ?? 0;
 			return { rank, opens, perMember: rate(opens, held) };
 		}),
-		top: dropTop.map((r) => ({ id: num(r.id), title: r.title, minRank: num(r.min_rank), opens: num(r.opens) }))
+		top: dropTop.map((r) => ({
+			id: num(r.id),
+			title: r.title,
+			minRank: num(r.min_rank),
+			opens: num(r.opens)
+		}))
 	};
 
 	return {

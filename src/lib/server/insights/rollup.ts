@@ -21,6 +21,16 @@ export const insightMembers = sql`
 	where u.role = 'fan'
 		and not exists (select 1 from account_deletions d where d.member_id = u.id)`;
 
+/** The accounts insights leave out: staff and erased members (a handful, so anti-joins stay cheap). */
+export const excludedMembers = sql`
+	select id from users where role <> 'fan'
+	union all
+	select member_id from account_deletions`;
+
+/** SQL true when the member id is a member insights count. */
+export const isMember = (memberId: ReturnType<typeof sql>) =>
+	sql`not exists (select 1 from (${excludedMembers}) x where x.id = ${memberId})`;
+
 const notEngagementList = sql.join(
 	NOT_ENGAGEMENT.map((k) => sql`${k}`),
 	sql`, `
@@ -83,6 +93,7 @@ export async function computeRollups(
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext('encore-insight-rollups'))`);
 		// A rebuild sorts millions of (member, day) pairs: in memory, not in temporary files.
 		await tx.execute(sql`set local work_mem = '64MB'`);
+		await tx.execute(sql`set local jit = off`);
 		await createSpans(tx, lastDay);
 		await tx.execute(sql`delete from insight_tier_days where day between ${a} and ${b}`);
 		await tx.execute(sql`delete from insight_engagement_days where day between ${a} and ${b}`);
@@ -170,7 +181,9 @@ async function firstDayOfHistory(db: Queryable, today: string): Promise<string> 
 	return row?.day && row.day < today ? row.day : today;
 }
 
-export async function lastRun(db: Queryable): Promise<{ firstDay: string; lastDay: string; ranAt: Date } | null> {
+export async function lastRun(
+	db: Queryable
+): Promise<{ firstDay: string; lastDay: string; ranAt: Date } | null> {
 	const [row] = rowsOf<{ first_day: string; last_day: string; ran_at: Date | string }>(
 		await db.execute(
 			sql`select to_char(first_day, 'YYYY-MM-DD') as first_day, to_char(last_day, 'YYYY-MM-DD') as last_day, ran_at
@@ -182,21 +195,32 @@ export async function lastRun(db: Queryable): Promise<{ firstDay: string; lastDa
 
 async function erasedSince(db: Queryable, since: Date): Promise<boolean> {
 	const rows = rowsOf(
-		await db.execute(sql`select 1 from account_deletions where erased_at >= ${since.toISOString()}::timestamptz limit 1`)
+		await db.execute(
+			sql`select 1 from account_deletions where erased_at >= ${since.toISOString()}::timestamptz limit 1`
+		)
 	);
 	return rows.length > 0;
 }
 
 /** Every day from the first sign-up to today, from scratch. */
-export async function rebuildRollups(db: Database, now = new Date()): Promise<{ firstDay: string; lastDay: string; days: number }> {
+export async function rebuildRollups(
+	db: Database,
+	now = new Date()
+): Promise<{ firstDay: string; lastDay: string; days: number }> {
 	const today = dayKey(now, config.houseTimeZone);
 	const firstDay = await firstDayOfHistory(db, today);
 	await db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext('encore-insight-rollups'))`);
 		await tx.execute(sql`delete from insight_runs where name = ${RUN_NAME}`);
-		await tx.execute(sql`delete from insight_tier_days where day < ${firstDay}::date or day > ${today}::date`);
-		await tx.execute(sql`delete from insight_engagement_days where day < ${firstDay}::date or day > ${today}::date`);
-		await tx.execute(sql`delete from insight_drop_days where day < ${firstDay}::date or day > ${today}::date`);
+		await tx.execute(
+			sql`delete from insight_tier_days where day < ${firstDay}::date or day > ${today}::date`
+		);
+		await tx.execute(
+			sql`delete from insight_engagement_days where day < ${firstDay}::date or day > ${today}::date`
+		);
+		await tx.execute(
+			sql`delete from insight_drop_days where day < ${firstDay}::date or day > ${today}::date`
+		);
 	});
 	const { days } = await computeRollups(db, firstDay, today, now);
 	return { firstDay, lastDay: today, days };

@@ -640,7 +640,10 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 	earning_rules: { personal: false, why: 'Rules, not members.' },
 	server_secrets: { personal: false, why: 'Server keys.' },
 	privacy_runs: { personal: false, why: 'When privacy jobs last ran.' },
-	insight_tier_days: { personal: false, why: 'Insights rollup: member counts per day and tier, no member ids.' },
+	insight_tier_days: {
+		personal: false,
+		why: 'Insights rollup: member counts per day and tier, no member ids.'
+	},
 	insight_engagement_days: {
 		personal: false,
 		why: 'Insights rollup: engagement counts per day, tier and kind, no member ids.'
