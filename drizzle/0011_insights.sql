@@ -30,4 +30,5 @@ CREATE TABLE "insight_tier_days" (
 	CONSTRAINT "insight_tier_days_day_rank_pk" PRIMARY KEY("day","rank")
 );
 --> statement-breakpoint
-CREATE INDEX "engagements_occurred_brin_idx" ON "engagements" USING brin ("occurred_at");
+CREATE INDEX "engagements_occurred_brin_idx" ON "engagements" USING brin ("occurred_at");--> statement-breakpoint
+CREATE INDEX "users_not_fan_idx" ON "users" USING btree ("id") WHERE "users"."role" <> 'fan';

@@ -80,12 +80,10 @@ const rows = async <T = Row>(db: Queryable, query: ReturnType<typeof sql>) =>
  * whether they fell below it. Members without a change are only counted (see loadInsights).
  */
 async function tierMovement(db: Queryable, p: Period) {
-	const tz = config.houseTimeZone;
 	return rows<{
 		start_rank: number;
 		route: string | null;
 		left_tier: boolean;
-		joined_before: boolean;
 		n: number;
 	}>(
 		db,
@@ -95,18 +93,14 @@ async function tierMovement(db: Queryable, p: Period) {
 			from tier_changes tc
 			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)} and ${isMember(sql`tc.member_id`)}
 		),
+		-- A member who signed up within the period has no change before it: Listener, as defined.
 		s as (
 			select c.member_id as id,
-				(u.created_at at time zone ${tz})::date < ${p.from}::date as joined_before,
-				case when (u.created_at at time zone ${tz})::date >= ${p.from}::date then 0
-					else coalesce((
-						select t.to_rank from tier_changes t
-						where t.member_id = c.member_id and t.at < ${dayStart(p.from)}
-						order by t.at desc, t.id desc limit 1), 0)
-				end as start_rank
+				coalesce((
+					select t.to_rank from tier_changes t
+					where t.member_id = c.member_id and t.at < ${dayStart(p.from)}
+					order by t.at desc, t.id desc limit 1), 0) as start_rank
 			from changers c
-			join users u on u.id = c.member_id
-			where (u.created_at at time zone ${tz})::date < ${p.to}::date
 		),
 		ups as (
 			select distinct on (tc.member_id) tc.member_id, tc.route
@@ -121,11 +115,11 @@ async function tierMovement(db: Queryable, p: Period) {
 			join s on s.id = tc.member_id
 			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)} and tc.to_rank < s.start_rank
 		)
-		select s.start_rank, u.route, d.member_id is not null as left_tier, s.joined_before, count(*)::int as n
+		select s.start_rank, u.route, d.member_id is not null as left_tier, count(*)::int as n
 		from s
 		left join ups u on u.member_id = s.id
 		left join downs d on d.member_id = s.id
-		group by 1, 2, 3, 4`
+		group by 1, 2, 3`
 	);
 }
 
@@ -190,7 +184,6 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 		kinds,
 		movement,
 		atStart,
-		[joinedWithin],
 		cohorts,
 		mrrOpening,
 		mrrDays,
@@ -224,12 +217,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 			db,
 			sql`select rank, members from insight_tier_days where day = ${p.from}::date - 1`
 		),
-		rows<{ n: number }>(
-			db,
-			sql`select count(*)::int as n from users u
-				where u.role = 'fan' and u.created_at >= ${dayStart(p.from)} and u.created_at < ${dayStart(p.to)}
-					and ${isMember(sql`u.id`)}`
-		),
+
 		cohortRows(db, p),
 		rows<{ mrr: number }>(
 			db,
@@ -362,18 +350,18 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 	// Members without a tier change in the period stayed where they started: the day before's
 	// rollup (and the period's sign-ups, at Listener) counts them without reading each one.
 	const changerRows = movement.map((r) => ({ ...r, start_rank: num(r.start_rank), n: num(r.n) }));
+	// Members only join (an erasure rebuilds the rollups): the growth of the total is the sign-ups.
+	const joinedWithin = Math.max(0, totalMembers - atStart.reduce((sum, r) => sum + num(r.members), 0));
 	const startCount = (rank: number) => num(atStart.find((r) => num(r.rank) === rank)?.members);
-	const changersAt = (rank: number, joinedBefore: boolean) =>
-		changerRows
-			.filter((r) => r.start_rank === rank && (!joinedBefore || r.joined_before))
-			.reduce((s, r) => s + r.n, 0);
+	const changersAt = (rank: number) =>
+		changerRows.filter((r) => r.start_rank === rank).reduce((s, r) => s + r.n, 0);
 	const conversion = conversionByTier(
 		[
 			...changerRows.map((r) => ({ startRank: r.start_rank, upRoute: r.route, count: r.n })),
 			...ranks.map((rank) => ({
 				startRank: rank,
 				upRoute: null,
-				count: startCount(rank) + (rank === 0 ? num(joinedWithin?.n) : 0) - changersAt(rank, false)
+				count: startCount(rank) + (rank === 0 ? joinedWithin : 0) - changersAt(rank)
 			}))
 		],
 		ranks
@@ -381,12 +369,12 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 	const churn = churnByTier(
 		[
 			...changerRows
-				.filter((r) => r.joined_before && r.start_rank > 0)
+				.filter((r) => r.start_rank > 0)
 				.map((r) => ({ startRank: r.start_rank, left: r.left_tier, count: r.n })),
 			...ranks.map((rank) => ({
 				startRank: rank,
 				left: false,
-				count: startCount(rank) - changersAt(rank, true)
+				count: startCount(rank) - changersAt(rank)
 			}))
 		],
 		ranks,
