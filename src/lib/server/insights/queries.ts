@@ -94,13 +94,17 @@ async function tierMovement(db: Queryable, p: Period) {
 			where tc.at >= ${dayStart(p.from)} and tc.at < ${dayStart(p.to)} and ${isMember(sql`tc.member_id`)}
 		),
 		-- A member who signed up within the period has no change before it: Listener, as defined.
+		starts as (
+			select distinct on (t.member_id) t.member_id, t.to_rank
+			from tier_changes t
+			join changers c on c.member_id = t.member_id
+			where t.at < ${dayStart(p.from)}
+			order by t.member_id, t.at desc, t.id desc
+		),
 		s as (
-			select c.member_id as id,
-				coalesce((
-					select t.to_rank from tier_changes t
-					where t.member_id = c.member_id and t.at < ${dayStart(p.from)}
-					order by t.at desc, t.id desc limit 1), 0) as start_rank
+			select c.member_id as id, coalesce(st.to_rank, 0) as start_rank
 			from changers c
+			left join starts st on st.member_id = c.member_id
 		),
 		ups as (
 			select distinct on (tc.member_id) tc.member_id, tc.route
