@@ -365,7 +365,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 			...ranks.map((rank) => ({
 				startRank: rank,
 				upRoute: null,
-				count: startCount(rank) + (rank === 0 ? joinedWithin : 0) - changersAt(rank)
+				count: Math.max(0, startCount(rank) + (rank === 0 ? joinedWithin : 0) - changersAt(rank))
 			}))
 		],
 		ranks
@@ -378,7 +378,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 			...ranks.map((rank) => ({
 				startRank: rank,
 				left: false,
-				count: startCount(rank) - changersAt(rank)
+				count: Math.max(0, startCount(rank) - changersAt(rank))
 			}))
 		],
 		ranks,
