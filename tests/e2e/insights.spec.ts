@@ -36,6 +36,8 @@ test.describe('laptop', () => {
 	test.use({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false });
 
 	test('staff read insights, change the period, open a table and download a CSV', async ({ page }) => {
+		// Two axe runs (light and dark) and full-page screenshots of a long page: more than the default.
+		test.setTimeout(60_000);
 		await openInsights(page);
 		for (const title of [
 			'Members per tier',
