@@ -11,6 +11,7 @@ import { runTicketsDueWork } from '$lib/server/tickets/draws';
 import { runPatronageDue } from '$lib/server/patronage/due-work';
 import { runDropsDueWork } from '$lib/server/drops/releases';
 import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members/activity';
+import { runInsightsDueWork } from '$lib/server/insights/rollup';
 
 export type DueWork = {
 	name: string;
@@ -41,6 +42,8 @@ export const dueWork: DueWork[] = [
 		name: 'member-activity',
 		run: atMostEvery(REFRESH_EVERY_MS, (db, now) => refreshMemberActivity(db, now))
 	},
+	// Insights' daily rollups: yesterday and today, recomputed every ten minutes.
+	{ name: 'insights', run: atMostEvery(10 * 60_000, runInsightsDueWork) },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

@@ -649,7 +649,17 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 	tiers: { personal: false, why: 'The ladder.' },
 	earning_rules: { personal: false, why: 'Rules, not members.' },
 	server_secrets: { personal: false, why: 'Server keys.' },
-	privacy_runs: { personal: false, why: 'When privacy jobs last ran.' }
+	privacy_runs: { personal: false, why: 'When privacy jobs last ran.' },
+	insight_tier_days: {
+		personal: false,
+		why: 'Insights rollup: member counts per day and tier, no member ids.'
+	},
+	insight_engagement_days: {
+		personal: false,
+		why: 'Insights rollup: engagement counts per day, tier and kind, no member ids.'
+	},
+	insight_drop_days: { personal: false, why: 'Insights rollup: drop opens per day and tier, no member ids.' },
+	insight_runs: { personal: false, why: 'When the insights rollups were last computed.' }
 };
 
 export function isPersonal(policy: TablePolicy | undefined): policy is PersonalTable {

@@ -46,7 +46,11 @@ export const users = pgTable(
 		index('users_created_idx').on(t.createdAt, t.id),
 		index('users_name_idx').on(sql`lower(${t.displayName})`, t.id),
 		// Search by any part of the name or email (ILIKE '%…%'): trigrams (pg_trgm).
-		index('users_search_trgm_idx').using('gin', sql`(${t.displayName} || ' ' || ${t.email}) gin_trgm_ops`)
+		index('users_search_trgm_idx').using('gin', sql`(${t.displayName} || ' ' || ${t.email}) gin_trgm_ops`),
+		// Insights leave staff out of every figure: the few non-fans, found without reading every member.
+		index('users_not_fan_idx')
+			.on(t.id)
+			.where(sql`${t.role} <> 'fan'`)
 	]
 );
 
@@ -207,7 +211,10 @@ export const engagements = pgTable(
 		// Points in the key: 12-month sums (tier folds, /me) read the index alone, never the table.
 		index('engagements_member_time_points_idx').on(t.memberId, t.occurredAt, t.points),
 		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
-		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object)
+		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object),
+		// Insights' daily rollups read a few days of the ledger by time: a block range index is tiny
+		// and nearly free to keep, as entries arrive roughly in time order.
+		index('engagements_occurred_brin_idx').using('brin', t.occurredAt)
 	]
 );
 

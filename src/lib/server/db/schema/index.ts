@@ -8,3 +8,4 @@ export * from './polls';
 export * from './privacy';
 export * from './notifications';
 export * from './members';
+export * from './insights';
