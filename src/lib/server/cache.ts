@@ -6,7 +6,12 @@ const stores = new WeakMap<object, Map<string, { until: number; value: Promise<u
 
 export const SHORT_TTL_MS = 5_000;
 
-export function cached<T>(db: object, key: string, load: () => PromiseLike<T>, ttlMs = SHORT_TTL_MS): Promise<T> {
+export function cached<T>(
+	db: object,
+	key: string,
+	load: () => PromiseLike<T>,
+	ttlMs = SHORT_TTL_MS
+): Promise<T> {
 	let store = stores.get(db);
 	if (!store) stores.set(db, (store = new Map()));
 	const now = Date.now();
