@@ -14,6 +14,8 @@ declare global {
 			requestId: string;
 			user: SessionUser | null;
 			session: Session | null;
+			/** Unread inbox items as read with the session (GET requests); null: ask the database. */
+			unread: number | null;
 		}
 		// interface PageData {}
 		// interface PageState {}

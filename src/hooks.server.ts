@@ -65,6 +65,7 @@ const requestId: Handle = async ({ event, resolve }) => {
 const session: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.unread = null;
 	const token = building ? undefined : event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const result = await validateSessionToken(getDb(), token);
@@ -72,6 +73,8 @@ const session: Handle = async ({ event, resolve }) => {
 			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt);
 			event.locals.user = result.user;
 			event.locals.session = result.session;
+			// A form action may read items before the layout loads: only a GET trusts this count.
+			if (event.request.method === 'GET') event.locals.unread = result.unread;
 			if (event.request.method === 'GET' && !event.url.pathname.startsWith('/api/')) {
 				// Points for showing up, at most once a day; never worth failing a page over.
 				await recordDailyVisit(getDb(), event.cookies, result.user.id).catch((err) =>

@@ -12,7 +12,7 @@ export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	const user = locals.user;
 	const [house, unread] = building
 		? [{ name: 'Encore', tagline: '' }, 0]
-		: await Promise.all([getHouse(getDb()), user ? unreadCount(getDb(), user.id) : 0]);
+		: await Promise.all([getHouse(getDb()), user ? (locals.unread ?? unreadCount(getDb(), user.id)) : 0]);
 	return {
 		house: { name: house.name, tagline: house.tagline },
 		demo: config.demo,

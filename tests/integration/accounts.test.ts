@@ -143,7 +143,7 @@ forEachDriver('accounts', (t) => {
 
 		it('rejects a token that was never issued', async () => {
 			const validation = await validateSessionToken(t.db, generateSessionToken());
-			expect(validation).toEqual({ session: null, user: null, renewed: false });
+			expect(validation).toEqual({ session: null, user: null, renewed: false, unread: 0 });
 		});
 	});
 
@@ -155,7 +155,7 @@ forEachDriver('accounts', (t) => {
 			const session = await createSession(t.db, token, user.id, null, issued);
 			expect(session.expiresAt.getTime()).toBeLessThan(Date.now());
 
-			expect(await validateSessionToken(t.db, token)).toEqual({ session: null, user: null, renewed: false });
+			expect(await validateSessionToken(t.db, token)).toEqual({ session: null, user: null, renewed: false, unread: 0 });
 			const left = await t.db
 				.select()
 				.from(sessions)

@@ -10,6 +10,7 @@ import {
 	engagements,
 	mailOutbox,
 	memberActivity,
+	memberActivityRuns,
 	memberTiers,
 	payments,
 	users
@@ -22,6 +23,7 @@ import { GET as exportCsv } from '../../src/routes/staff/members/export.csv/+ser
 import { load as listLoad } from '../../src/routes/staff/members/+page.server';
 import { actions, load as memberLoad } from '../../src/routes/staff/members/[id]/+page.server';
 import { load as auditLoad } from '../../src/routes/staff/audit/+page.server';
+import { windowStart } from '$lib/server/loyalty/tier-state';
 import { forEachDriver, unique } from './harness';
 
 const DAY = 86_400_000;
@@ -112,6 +114,59 @@ forEachDriver('members directory', (t) => {
 	beforeEach(() => useDatabase(t.handle));
 
 	describe('the activity summary', () => {
+		it('between full passes rewrites only members whose figures could move: new entries and entries crossing the 12-month or 90-day edge', async () => {
+			// This test owns the run log for its duration: the choice of pass depends on it.
+			await t.db.delete(memberActivityRuns);
+			try {
+				const tag = unique('incr');
+				const now1 = new Date(Date.now() + 60_000);
+				const now2 = new Date(now1.getTime() + 2 * 3_600_000);
+				const longAgo = new Date(now1.getTime() - 3 * DAY);
+				const m = await makeMember(t.db, tag, { name: 'Edge' });
+				const still = await makeMember(t.db, tag, { name: 'Still' });
+				const entry = (n: number, occurredAt: Date, points: number, memberId = m.id) => ({
+					memberId,
+					kind: 'daily_visit',
+					points,
+					occurredAt,
+					recordedAt: longAgo,
+					day: occurredAt.toISOString().slice(0, 10),
+					source: 'test',
+					idempotencyKey: `${tag}:${n}`,
+					payloadHash: 'x'
+				});
+				await t.db.insert(engagements).values([
+					// In the 12-month window at now1, out of it at now2.
+					entry(1, new Date(windowStart(now1).getTime() + 3_600_000), 40),
+					// In the 90-day count at now1, out of it at now2 (the first is older than 90 days).
+					entry(2, new Date(now1.getTime() - 90 * DAY + 3_600_000), 2),
+					// Long written, well inside both windows: no pass before the next full one looks at it.
+					entry(3, ago(20), 7, still.id)
+				]);
+				await refreshMemberActivity(t.db, now1, { full: true });
+				const rowOf = async (id: string) =>
+					(await t.db.select().from(memberActivity).where(eq(memberActivity.memberId, id)))[0];
+				expect(await rowOf(m.id)).toMatchObject({ points12m: 42, engagements90d: 1 });
+				// A figure the increment must not touch: 'Still' has nothing new and nothing crossing an edge.
+				await t.db
+					.update(memberActivity)
+					.set({ points12m: 999 })
+					.where(eq(memberActivity.memberId, still.id));
+
+				await refreshMemberActivity(t.db, now2);
+				expect(await rowOf(m.id)).toMatchObject({ points12m: 2, engagements90d: 0 });
+				expect((await rowOf(still.id)).points12m).toBe(999);
+				const runs = await t.db.select().from(memberActivityRuns).orderBy(memberActivityRuns.id);
+				expect(runs.map((r) => r.fullPass)).toEqual([true, false]);
+
+				// The daily full pass corrects everything.
+				await refreshMemberActivity(t.db, new Date(now1.getTime() + DAY));
+				expect((await rowOf(still.id)).points12m).toBe(7);
+			} finally {
+				await t.db.delete(memberActivityRuns);
+			}
+		});
+
 		it('sums 12-month points, counts 90-day engagements and finds the last own activity', async () => {
 			const tag = unique('sum');
 			const m = await makeMember(t.db, tag, {

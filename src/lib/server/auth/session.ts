@@ -1,10 +1,10 @@
 // Sessions in Lucia's style: a random token in an HttpOnly cookie, its SHA-256 as the row id,
 // sliding expiry. See lucia-auth.com "Basic session implementation".
 import type { Cookies } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { config } from '../config';
 import type { Queryable } from '../db';
-import { sessions, users, type Session, type User } from '../db/schema';
+import { inboxItems, sessions, users, type Session, type User } from '../db/schema';
 import { generateToken, hashToken } from './token';
 
 export const SESSION_COOKIE = 'encore_session';
@@ -27,6 +27,8 @@ export interface SessionValidation {
 	user: SessionUser | null;
 	/** The expiry moved forward: the cookie must be set again. */
 	renewed: boolean;
+	/** Unread inbox items, read with the session: every page's tab bar shows it. */
+	unread: number;
 }
 
 export const generateSessionToken = generateToken;
@@ -76,24 +78,26 @@ export async function validateSessionToken(
 				consentAnalytics: users.consentAnalytics,
 				consentMarketing: users.consentMarketing,
 				createdAt: users.createdAt
-			}
+			},
+			unread: sql<number>`(select count(*)::int from ${inboxItems} where ${inboxItems.memberId} = ${users.id} and ${inboxItems.readAt} is null)`
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
 		.where(eq(sessions.id, id))
 		.limit(1);
-	if (!row) return { session: null, user: null, renewed: false };
+	if (!row) return { session: null, user: null, renewed: false, unread: 0 };
 	const { session, user } = row;
+	const unread = Number(row.unread);
 	if (now.getTime() >= session.expiresAt.getTime()) {
 		await db.delete(sessions).where(eq(sessions.id, id));
-		return { session: null, user: null, renewed: false };
+		return { session: null, user: null, renewed: false, unread: 0 };
 	}
 	if (shouldRenew(session.expiresAt, now)) {
 		session.expiresAt = new Date(now.getTime() + sessionLifetimeMs());
 		await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, id));
-		return { session, user, renewed: true };
+		return { session, user, renewed: true, unread };
 	}
-	return { session, user, renewed: false };
+	return { session, user, renewed: false, unread };
 }
 
 export async function invalidateSession(db: Queryable, sessionId: string): Promise<void> {

@@ -212,6 +212,8 @@ export const engagements = pgTable(
 		index('engagements_member_time_points_idx').on(t.memberId, t.occurredAt, t.points),
 		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
 		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object),
+		// What was written since a moment (the members summary's increments): tiny, as rows arrive in order.
+		index('engagements_recorded_brin_idx').using('brin', t.recordedAt),
 		// Insights' daily rollups read a few days of the ledger by time: a block range index is tiny
 		// and nearly free to keep, as entries arrive roughly in time order.
 		index('engagements_occurred_brin_idx').using('brin', t.occurredAt)

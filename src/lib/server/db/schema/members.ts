@@ -4,7 +4,7 @@
 // Every account has a row from sign-up on (a trigger inserts it), so the directory can walk these
 // indexes in sort order and stop after a page instead of sorting every member.
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, serial, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, serial, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './core';
 
 export const memberActivity = pgTable(
@@ -32,7 +32,9 @@ export const memberActivityRuns = pgTable('member_activity_runs', {
 	id: serial('id').primaryKey(),
 	refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
 	changedRows: integer('changed_rows').notNull(),
-	ms: integer('ms').notNull()
+	ms: integer('ms').notNull(),
+	/** A pass over the whole ledger (else only the members whose figures could have moved). */
+	fullPass: boolean('full_pass').notNull().default(true)
 });
 
 export type MemberActivity = typeof memberActivity.$inferSelect;

@@ -1,0 +1,2 @@
+ALTER TABLE "member_activity_runs" ADD COLUMN "full_pass" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+CREATE INDEX "engagements_recorded_brin_idx" ON "engagements" USING brin ("recorded_at");
