@@ -37,7 +37,7 @@ test.describe('laptop', () => {
 
 	test('staff read insights, change the period, open a table and download a CSV', async ({ page }) => {
 		// Two axe runs (light and dark) and full-page screenshots of a long page: more than the default.
-		test.setTimeout(60_000);
+		test.setTimeout(120_000);
 		await openInsights(page);
 		for (const title of [
 			'Members per tier',
