@@ -7,6 +7,7 @@
 // Flags: --members 100000 --drops 1000 --entries-per-member 5 --sessions 300 --connections 10
 //        --seconds 20 --port 4174 --server-dir <dir> --keep
 //        --reuse <database> (one kept by an earlier --keep run: skips generating, never dropped)
+//        --also /me (more paths to measure the same way, for comparisons)
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +35,8 @@ const { values: flags } = parseArgs({
 		port: { type: 'string', default: '4174' },
 		'server-dir': { type: 'string' },
 		keep: { type: 'boolean', default: false },
-		reuse: { type: 'string' }
+		reuse: { type: 'string' },
+		also: { type: 'string', multiple: true, default: [] }
 	}
 });
 
@@ -273,6 +275,8 @@ async function main(): Promise<void> {
 		await load('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
 		const feed = await load('/drops', sessions, server.pid, name);
 		const data = await load('/drops/__data.json', sessions, server.pid, name);
+		const others: [string, Awaited<ReturnType<typeof load>>][] = [];
+		for (const extra of flags.also ?? []) others.push([extra, await load(extra, sessions, server.pid, name)]);
 		const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 		const line = (label: string, r: Awaited<ReturnType<typeof load>>) => {
 			const sorted = [...r.latencies].sort((a, b) => a - b);
@@ -283,6 +287,7 @@ async function main(): Promise<void> {
 Summary (${int(MEMBERS)} members, ${int(DROPS)} drops, ${CONNECTIONS} connections, ${SECONDS} s each, load average ${loadavg()[0].toFixed(1)})
 ${line('GET /drops', feed)}
 ${line('GET /drops/__data', data)}
+${others.map(([p, r]) => line(`GET ${p}`, r)).join('\n')}
 `);
 	} finally {
 		await stopServer(server);
