@@ -155,7 +155,12 @@ forEachDriver('accounts', (t) => {
 			const session = await createSession(t.db, token, user.id, null, issued);
 			expect(session.expiresAt.getTime()).toBeLessThan(Date.now());
 
-			expect(await validateSessionToken(t.db, token)).toEqual({ session: null, user: null, renewed: false, unread: 0 });
+			expect(await validateSessionToken(t.db, token)).toEqual({
+				session: null,
+				user: null,
+				renewed: false,
+				unread: 0
+			});
 			const left = await t.db
 				.select()
 				.from(sessions)
