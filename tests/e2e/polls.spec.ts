@@ -167,6 +167,8 @@ test('staff invite a segment to a board and a fan accepts, then joins the discus
 	page: fan,
 	browser
 }) => {
+	// Two people, three axe runs and two full-page screenshots: a long journey on a shared machine.
+	test.setTimeout(60_000);
 	await signUp(fan, 'Bo Board', newEmail('bo'), 'a long enough passphrase');
 	await openPoll(fan, 'Which song should close the spring tour?');
 	await fan.getByLabel('Owl Song').check();
