@@ -23,6 +23,7 @@ import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/conne
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { dayKey } from '../../src/lib/server/loyalty/earning';
 import { cpuSince, cpuSnapshot } from './cpu';
+import { percentile, stopServer } from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -70,11 +71,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 	const value = await work();
 	say(`${label}: ${seconds(performance.now() - started)} (load average ${loadavg()[0].toFixed(1)})`);
 	return value;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-	if (sorted.length === 0) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const memberIdSql = (n: string) => `md5('encore-bench-' || ${n})::uuid`;
@@ -164,15 +160,6 @@ async function startServer(databaseUrl: string): Promise<ChildProcess> {
 		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-}
-
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-	if (!server || server.exitCode !== null) return;
-	const exited = new Promise((resolve) => server.once('exit', resolve));
-	server.kill('SIGTERM');
-	const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(timer);
 }
 
 /** GET `path` for the sessions at `CONNECTIONS` connections for `SECONDS` seconds. */

@@ -24,6 +24,7 @@ import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { dayKey, DEFAULT_RULES } from '../../src/lib/server/loyalty/earning';
 import { rebuildAll } from '../../src/lib/server/loyalty/rebuild';
 import { createApiKey } from '../../src/lib/server/partners/api-keys';
+import { percentile, stopServer } from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -78,11 +79,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value:
 	// Other work on the machine skews every figure: the load average says how much there was.
 	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
 	return { value, ms };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-	if (sorted.length === 0) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,15 +261,6 @@ async function startServer(dir: string, databaseUrl: string): Promise<ChildProce
 		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-}
-
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-	if (!server || server.exitCode !== null) return;
-	const exited = new Promise((resolve) => server.once('exit', resolve));
-	server.kill('SIGTERM');
-	const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------------------------------------

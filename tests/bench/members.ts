@@ -21,6 +21,7 @@ import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { refreshMemberActivity } from '../../src/lib/server/members/activity';
+import { percentile, stopServer } from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -61,11 +62,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value:
 	const ms = performance.now() - started;
 	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
 	return { value, ms };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-	if (sorted.length === 0) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,15 +303,6 @@ async function startServer(dir: string, databaseUrl: string): Promise<ChildProce
 		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-}
-
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-	if (!server || server.exitCode !== null) return;
-	const exited = new Promise((resolve) => server.once('exit', resolve));
-	server.kill('SIGTERM');
-	const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(timer);
 }
 
 async function main(): Promise<void> {
