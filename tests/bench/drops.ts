@@ -246,12 +246,12 @@ async function main(): Promise<void> {
 		const day = dayKey(new Date(), config.houseTimeZone);
 		const picked = new Set<number>();
 		while (picked.size < SESSIONS) picked.add(1 + Math.floor(Math.random() * MEMBERS));
-		const ids = await postgres(benchUrl, { max: 1 }).begin(
-			async (sql) =>
-				sql<
-					{ id: string }[]
-				>`select ${sql.unsafe(memberIdSql('n'))}::text as id from unnest(${[...picked]}::int[]) n`
-		);
+		const lookup = postgres(benchUrl, { max: 1 });
+		const ids = await lookup<
+			{ id: string }[]
+		>`select ${lookup.unsafe(memberIdSql('n'))}::text as id from unnest(${[...picked]}::int[]) n`;
+		// An open client keeps the process alive after the summary.
+		await lookup.end();
 		for (const { id } of ids) {
 			const token = generateSessionToken();
 			await createSession(handle.db, token, id, 'encore-bench');

@@ -7,6 +7,8 @@
 //
 // Flags: --members 100000 --rows-per-member 50 --batches 50 --batch-size 1000 --concurrency 3
 //        --sessions 300 --me-connections 10 --me-seconds 20 --port 4173 --keep
+//        --reuse <database> (one kept by an earlier --keep run: skips generating, never dropped)
+//        --skip-ingestion (measure /me only)   --plain-first (the plain INSERT before the API)
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-work and build it)
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,7 @@ import { dayKey, DEFAULT_RULES } from '../../src/lib/server/loyalty/earning';
 import { rebuildAll } from '../../src/lib/server/loyalty/rebuild';
 import { createApiKey } from '../../src/lib/server/partners/api-keys';
 import { percentile, stopServer } from './common';
+import { cpuSince, cpuSnapshot } from './cpu';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -38,7 +41,11 @@ const { values: flags } = parseArgs({
 		'me-seconds': { type: 'string', default: '20' },
 		port: { type: 'string', default: '4173' },
 		'server-dir': { type: 'string' },
-		keep: { type: 'boolean', default: false }
+		keep: { type: 'boolean', default: false },
+		reuse: { type: 'string' },
+		socket: { type: 'string' },
+		'skip-ingestion': { type: 'boolean', default: false },
+		'plain-first': { type: 'boolean', default: false }
 	}
 });
 
@@ -56,10 +63,12 @@ const ROWS_PER_MEMBER = count('rows-per-member', 1, 500);
 const BATCHES = count('batches', 1, 1000);
 const BATCH_SIZE = count('batch-size', 1, 1000);
 const CONCURRENCY = count('concurrency', 1, 16);
-const SESSIONS = Math.min(count('sessions', 1, 10_000), MEMBERS);
+const WARM_UP_SESSIONS = Math.min(100, Math.floor(MEMBERS / 2));
+const SESSIONS = Math.min(count('sessions', 1, 10_000), MEMBERS - WARM_UP_SESSIONS);
 const ME_CONNECTIONS = count('me-connections', 1, 100);
 const ME_SECONDS = count('me-seconds', 1, 120);
 const PORT = count('port', 1024, 65535);
+const WARM_UP_SECONDS = 5;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const REPO = process.cwd();
@@ -422,7 +431,7 @@ interface MeReport {
 	ms: number;
 }
 
-async function loadMe(tokens: string[]): Promise<MeReport> {
+async function loadMe(tokens: string[], seconds = ME_SECONDS): Promise<MeReport> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: ME_CONNECTIONS });
 	// The browser's cookie jar, per member: the visit cookie comes back with the first response.
 	const visitCookies: (string | null)[] = tokens.map(() => null);
@@ -453,7 +462,7 @@ async function loadMe(tokens: string[]): Promise<MeReport> {
 		});
 	let next = 0;
 	const started = performance.now();
-	const deadline = started + ME_SECONDS * 1000;
+	const deadline = started + seconds * 1000;
 	const worker = async () => {
 		while (performance.now() < deadline) {
 			const index = next++ % tokens.length;
@@ -484,7 +493,8 @@ async function loadMe(tokens: string[]): Promise<MeReport> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
+	const reuse = flags.reuse;
+	const name = reuse ?? `encore_bench_${randomBytes(4).toString('hex')}`;
 	const url = new URL(ADMIN_URL);
 	url.pathname = `/${name}`;
 	const benchUrl = url.toString();
@@ -504,18 +514,23 @@ async function main(): Promise<void> {
 			`${BATCHES} batches × ${BATCH_SIZE} at ${CONCURRENCY} at once; /me: ${SESSIONS} members, ` +
 			`${ME_CONNECTIONS} connections, ${ME_SECONDS} s`
 	);
-	await admin.unsafe(`create database "${name}"`);
+	if (!reuse) await admin.unsafe(`create database "${name}"`);
 	try {
 		handle = await openPostgres(benchUrl, { max: 4 });
 		await handle.migrate(path.join(REPO, 'drizzle'));
 		await seedEssentials(handle.db);
 
-		say('(0) generating the ledger');
-		const generation = await timed('generation', () => generate(benchUrl));
-		const rebuild = await timed('rebuild (rebuildAll)', () => rebuildAll(handle!.db));
-		say(
-			`  ${int(rebuild.value.members)} members rebuilt, ${int(rebuild.value.differing.length)} given a state`
-		);
+		let generation = { ms: NaN };
+		let rebuild = { ms: NaN };
+		if (!reuse) {
+			say('(0) generating the ledger');
+			generation = await timed('generation', () => generate(benchUrl));
+			const rebuilt = await timed('rebuild (rebuildAll)', () => rebuildAll(handle!.db));
+			rebuild = rebuilt;
+			say(
+				`  ${int(rebuilt.value.members)} members rebuilt, ${int(rebuilt.value.differing.length)} given a state`
+			);
+		}
 		const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
 		const tiersHeld = await sql<{ rank: number; n: number }[]>`
 			select rank, count(*)::int as n from member_tiers group by rank order by rank`;
@@ -525,48 +540,72 @@ async function main(): Promise<void> {
 		await sql.end();
 		const ids = idRows.map((r) => r.id);
 
-		say('(a) ingestion');
 		const build = await timed('server build (vite build in a copy)', async () => buildServer());
-		server = (await timed('server start', () => startServer(build.value, benchUrl))).value;
-		const { key } = await createApiKey(handle.db, { name: 'Bench', scopes: PARTNER_KINDS, createdBy: null });
-		const run = randomBytes(3).toString('hex');
-		const batches = makeBatches(ids, run);
-		const bodies = batches.map((items) => JSON.stringify({ items }));
-		const events = BATCHES * BATCH_SIZE;
-		say(`  ${BATCHES} bodies of ${int(bodies[0].length / 1024)} KiB, ${CONCURRENCY} requests at once`);
-		await settle(admin);
-		const api = await timed(`API: ${int(events)} events`, () => postBatches(key, bodies));
-		const apiRate = events / (api.ms / 1000);
-		const sortedBatch = [...api.value.latencies].sort((a, b) => a - b);
-		say(
-			`  API ${int(apiRate)} events/s; ${int(api.value.accepted)} accepted, ${int(api.value.duplicates)} duplicates, ` +
-				`${int(api.value.rejected)} rejected ${JSON.stringify(Object.fromEntries(api.value.reasons))}; ` +
-				`per batch p50 ${int(percentile(sortedBatch, 50))} ms, max ${int(sortedBatch.at(-1)!)} ms`
-		);
-		const retry = await timed(`retry of ${Math.min(5, BATCHES)} batches (all duplicates)`, () =>
-			postBatches(key, bodies.slice(0, 5))
-		);
-		say(`  retried: ${int(retry.value.duplicates)} duplicates, ${int(retry.value.accepted)} accepted`);
-		const emails = new Map(ids.map((id, i) => [memberEmail(i + 1), id]));
-		await settle(admin);
-		const plain = await timed(`plain INSERT: ${int(events)} rows`, () =>
-			plainInsert(benchUrl, batches, emails)
-		);
-		const plainRate = plain.value / (plain.ms / 1000);
-		const ratio = apiRate / plainRate;
-		say(`  plain INSERT ${int(plainRate)} rows/s; API/plain ${ratio.toFixed(2)}`);
+		const serverUrl = flags.socket ? `${benchUrl}?host=${encodeURIComponent(flags.socket)}` : benchUrl;
+		server = (await timed('server start', () => startServer(build.value, serverUrl))).value;
+		let apiRate = NaN;
+		let plainRate = NaN;
+		let ratio = NaN;
+		if (!flags['skip-ingestion']) {
+			say('(a) ingestion');
+			const { key } = await createApiKey(handle.db, {
+				name: 'Bench',
+				scopes: PARTNER_KINDS,
+				createdBy: null
+			});
+			const run = randomBytes(3).toString('hex');
+			const batches = makeBatches(ids, run);
+			const bodies = batches.map((items) => JSON.stringify({ items }));
+			const events = BATCHES * BATCH_SIZE;
+			say(`  ${BATCHES} bodies of ${int(bodies[0].length / 1024)} KiB, ${CONCURRENCY} requests at once`);
+			const emails = new Map(ids.map((id, i) => [memberEmail(i + 1), id]));
+			const runPlain = async () => {
+				await settle(admin);
+				const plain = await timed(`plain INSERT: ${int(events)} rows`, () =>
+					plainInsert(benchUrl, batches, emails)
+				);
+				plainRate = plain.value / (plain.ms / 1000);
+			};
+			// Whichever runs second finds the same members' index pages in memory: --plain-first
+			// gives that edge to the API instead of the INSERT.
+			if (flags['plain-first']) await runPlain();
+			await settle(admin);
+			const api = await timed(`API: ${int(events)} events`, () => postBatches(key, bodies));
+			apiRate = events / (api.ms / 1000);
+			const sortedBatch = [...api.value.latencies].sort((a, b) => a - b);
+			say(
+				`  API ${int(apiRate)} events/s; ${int(api.value.accepted)} accepted, ${int(api.value.duplicates)} duplicates, ` +
+					`${int(api.value.rejected)} rejected ${JSON.stringify(Object.fromEntries(api.value.reasons))}; ` +
+					`per batch p50 ${int(percentile(sortedBatch, 50))} ms, max ${int(sortedBatch.at(-1)!)} ms`
+			);
+			const retry = await timed(`retry of ${Math.min(5, BATCHES)} batches (all duplicates)`, () =>
+				postBatches(key, bodies.slice(0, 5))
+			);
+			say(`  retried: ${int(retry.value.duplicates)} duplicates, ${int(retry.value.accepted)} accepted`);
+			if (!flags['plain-first']) await runPlain();
+			ratio = apiRate / plainRate;
+			say(`  plain INSERT ${int(plainRate)} rows/s; API/plain ${ratio.toFixed(2)}`);
+		}
 
 		say('(b) /me');
 		const sample = new Set<number>();
-		while (sample.size < SESSIONS) sample.add(Math.floor(Math.random() * MEMBERS));
+		while (sample.size < SESSIONS + WARM_UP_SESSIONS) sample.add(Math.floor(Math.random() * MEMBERS));
 		const tokens: string[] = [];
 		for (const i of sample) {
 			const token = generateSessionToken();
 			await createSession(handle.db, token, ids[i], 'encore-bench');
 			tokens.push(token);
 		}
+		// A server in production is warm: other members' requests first (JIT, pool, prepared
+		// statements), so the measured members' first-of-the-day visits do not pay for the start.
+		const warm = await loadMe(tokens.slice(SESSIONS), WARM_UP_SECONDS);
+		say(
+			`  warm-up: ${int(warm.requests)} requests of ${WARM_UP_SESSIONS} other members in ${WARM_UP_SECONDS} s`
+		);
 		await settle(admin);
-		const me = await loadMe(tokens);
+		const cpuBefore = cpuSnapshot(server.pid, name);
+		const me = await loadMe(tokens.slice(0, SESSIONS));
+		const cpu = cpuSince(cpuBefore, server.pid, name);
 		const sortedMe = [...me.latencies].sort((a, b) => a - b);
 		const sortedVisits = [...me.visitLatencies].sort((a, b) => a - b);
 		const meRate = me.requests / (me.ms / 1000);
@@ -574,6 +613,10 @@ async function main(): Promise<void> {
 			`  /me ${int(me.requests)} requests in ${seconds(me.ms)}: ${int(meRate)} req/s, ` +
 				`p50 ${percentile(sortedMe, 50).toFixed(1)} ms, p99 ${percentile(sortedMe, 99).toFixed(1)} ms, ` +
 				`max ${sortedMe.at(-1)?.toFixed(1)} ms; errors ${JSON.stringify(Object.fromEntries(me.errors))}`
+		);
+		say(
+			`  CPU per request: server ${(cpu.server / me.requests).toFixed(2)} ms, ` +
+				`Postgres ${(cpu.postgres / me.requests).toFixed(2)} ms`
 		);
 		const sortedLater = [...me.laterLatencies].sort((a, b) => a - b);
 		say(
@@ -597,8 +640,8 @@ Summary (${int(MEMBERS)} members, ${int(MEMBERS * ROWS_PER_MEMBER)} generated en
 	} finally {
 		await stopServer(server);
 		await handle?.close();
-		if (flags.keep) {
-			say(`kept ${redactUrl(benchUrl)}`);
+		if (flags.keep || reuse) {
+			say(`kept ${redactUrl(benchUrl)} (--reuse ${name})`);
 		} else {
 			await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
 			await admin.unsafe(`drop database if exists "${name}"`);

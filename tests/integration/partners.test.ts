@@ -1,4 +1,5 @@
 import { and, eq, like, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestEvent } from '@sveltejs/kit';
 import { hashToken } from '$lib/server/auth/token';
@@ -692,6 +693,49 @@ onPostgres('partner ingestion under concurrency', (t) => {
 	});
 	beforeEach(() => {
 		useDatabase(t.handle);
+	});
+
+	it('records the members nobody else is writing for at once, and waits for the others', async () => {
+		const members = await Promise.all(Array.from({ length: 6 }, () => newMember(t.db)));
+		const busy = members[2];
+		const { apiKey } = await newKey(t.db);
+		const at = new Date(Date.now() - 60_000);
+		const items = parse(members.map((m, i) => checkin({ id: m.id }, at, `scan-${i}`, `event:${i}`)));
+		// Another writer (a second app instance) holds one member's tier row.
+		await t.db.insert(memberTiers).values({ memberId: busy.id });
+		const other = postgres(t.url, { max: 1, onnotice: () => {} });
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let locked!: () => void;
+		const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+		const holder = other.begin(async (sql) => {
+			await sql`select 1 from member_tiers where member_id = ${busy.id} for update`;
+			locked();
+			await released;
+		});
+		try {
+			await lockTaken;
+			const ingest = ingestBatch(t.db, apiKey, items);
+			// The five free members' entries commit while the busy one's wait.
+			await vi.waitFor(
+				async () => expect((await entriesFor(t.db, apiKey.id)).map((e) => e.memberId).sort()).toHaveLength(5),
+				{ timeout: 5000, interval: 50 }
+			);
+			expect((await entriesFor(t.db, apiKey.id)).some((e) => e.memberId === busy.id)).toBe(false);
+			release();
+			await holder;
+			const outcome = await ingest;
+			expect(outcome.results.map((r) => r.status)).toEqual(Array(6).fill('accepted'));
+			expect((await entriesFor(t.db, apiKey.id)).map((e) => e.memberId).sort()).toEqual(
+				members.map((m) => m.id).sort()
+			);
+			const [row] = await t.db.select().from(memberTiers).where(eq(memberTiers.memberId, busy.id));
+			expect(row.lastEventAt).toEqual(at);
+		} finally {
+			release();
+			await holder.catch(() => {});
+			await other.end({ timeout: 1 });
+		}
 	});
 
 	it('the same batch posted 5 times at once makes exactly one ledger entry per idempotency key', async () => {

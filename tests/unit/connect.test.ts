@@ -4,7 +4,8 @@ import {
 	openPostgres,
 	parseDatabaseUrl,
 	redactUrl,
-	rowsOf
+	rowsOf,
+	socketOptions
 } from '$lib/server/db/connect';
 
 function messageOf(fn: () => unknown): string {
@@ -87,5 +88,24 @@ describe('rowsOf', () => {
 		expect(rowsOf([{ a: 1 }])).toEqual([{ a: 1 }]); // postgres.js
 		expect(rowsOf({ rows: [{ a: 1 }], fields: [] })).toEqual([{ a: 1 }]); // PGlite
 		expect(rowsOf({})).toEqual([]);
+	});
+});
+
+describe('socketOptions', () => {
+	it('takes a Unix socket directory out of the URL for postgres.js', () => {
+		expect(socketOptions('postgres://app@localhost/encore?host=/var/run/postgresql&sslmode=disable')).toEqual(
+			{
+				url: 'postgres://app@localhost/encore?sslmode=disable',
+				host: '/var/run/postgresql'
+			}
+		);
+	});
+
+	it('leaves a URL without a socket as it is', () => {
+		const url = 'postgres://app:secret@db.example.com:5432/encore?host=db.example.com';
+		expect(socketOptions(url)).toEqual({ url });
+		expect(socketOptions('postgres://app@127.0.0.1/encore')).toEqual({
+			url: 'postgres://app@127.0.0.1/encore'
+		});
 	});
 });

@@ -1,7 +1,8 @@
 // The member's in-app inbox. Every notification lands here first; email and push are queued
 // from the same rows (notifications/deliveries.ts).
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from './db';
+import { preparedOnce } from './db/prepared';
 import { queueDeliveries } from './notifications/deliveries';
 import { inboxItems, type InboxItem } from './db/schema';
 
@@ -46,10 +47,13 @@ export function listInbox(db: Queryable, memberId: string, limit = 50): Promise<
 }
 
 export async function unreadCount(db: Queryable, memberId: string): Promise<number> {
-	const [row] = await db
-		.select({ n: count() })
-		.from(inboxItems)
-		.where(and(eq(inboxItems.memberId, memberId), isNull(inboxItems.readAt)));
+	const [row] = await preparedOnce(db, 'unread', () =>
+		db
+			.select({ n: count() })
+			.from(inboxItems)
+			.where(and(eq(inboxItems.memberId, sql.placeholder('memberId')), isNull(inboxItems.readAt)))
+			.prepare('encore_unread')
+	).execute({ memberId });
 	return row.n;
 }
 
@@ -62,14 +66,21 @@ export async function markAllRead(db: Queryable, memberId: string): Promise<void
 
 /** The newest tier-up not yet celebrated on screen. */
 export async function pendingCelebration(db: Queryable, memberId: string): Promise<InboxItem | undefined> {
-	const [item] = await db
-		.select()
-		.from(inboxItems)
-		.where(
-			and(eq(inboxItems.memberId, memberId), eq(inboxItems.kind, 'tier_up'), isNull(inboxItems.celebratedAt))
-		)
-		.orderBy(desc(inboxItems.id))
-		.limit(1);
+	const [item] = await preparedOnce(db, 'celebration', () =>
+		db
+			.select()
+			.from(inboxItems)
+			.where(
+				and(
+					eq(inboxItems.memberId, sql.placeholder('memberId')),
+					eq(inboxItems.kind, 'tier_up'),
+					isNull(inboxItems.celebratedAt)
+				)
+			)
+			.orderBy(desc(inboxItems.id))
+			.limit(1)
+			.prepare('encore_celebration')
+	).execute({ memberId });
 	return item;
 }
 

@@ -3,6 +3,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import { eq, sql } from 'drizzle-orm';
 import { config } from '../config';
+import { preparedOnce } from '../db/prepared';
 import type { Queryable } from '../db';
 import { inboxItems, sessions, users, type Session, type User } from '../db/schema';
 import { generateToken, hashToken } from './token';
@@ -66,25 +67,28 @@ export async function validateSessionToken(
 	now = new Date()
 ): Promise<SessionValidation> {
 	const id = hashToken(token);
-	const [row] = await db
-		.select({
-			session: sessions,
-			user: {
-				id: users.id,
-				email: users.email,
-				displayName: users.displayName,
-				role: users.role,
-				emailVerifiedAt: users.emailVerifiedAt,
-				consentAnalytics: users.consentAnalytics,
-				consentMarketing: users.consentMarketing,
-				createdAt: users.createdAt
-			},
-			unread: sql<number>`(select count(*)::int from ${inboxItems} where ${inboxItems.memberId} = ${users.id} and ${inboxItems.readAt} is null)`
-		})
-		.from(sessions)
-		.innerJoin(users, eq(sessions.userId, users.id))
-		.where(eq(sessions.id, id))
-		.limit(1);
+	const [row] = await preparedOnce(db, 'session', () =>
+		db
+			.select({
+				session: sessions,
+				user: {
+					id: users.id,
+					email: users.email,
+					displayName: users.displayName,
+					role: users.role,
+					emailVerifiedAt: users.emailVerifiedAt,
+					consentAnalytics: users.consentAnalytics,
+					consentMarketing: users.consentMarketing,
+					createdAt: users.createdAt
+				},
+				unread: sql<number>`(select count(*)::int from ${inboxItems} where ${inboxItems.memberId} = ${users.id} and ${inboxItems.readAt} is null)`
+			})
+			.from(sessions)
+			.innerJoin(users, eq(sessions.userId, users.id))
+			.where(eq(sessions.id, sql.placeholder('id')))
+			.limit(1)
+			.prepare('encore_session')
+	).execute({ id });
 	if (!row) return { session: null, user: null, renewed: false, unread: 0 };
 	const { session, user } = row;
 	const unread = Number(row.unread);

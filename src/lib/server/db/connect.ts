@@ -120,9 +120,24 @@ function preparingStatements(client: postgres.Sql): postgres.Sql {
 	});
 }
 
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
-	parseDatabaseUrl(url);
+/**
+ * libpq's `?host=/run/postgresql` names a Unix socket directory: postgres.js takes it as its host
+ * option (as a URL parameter it would be sent to the server as a setting). A server on the same
+ * machine is cheaper to reach through its socket than through loopback TCP.
+ */
+export function socketOptions(url: string): { url: string; host?: string } {
+	const parsed = new URL(url);
+	const host = parsed.searchParams.get('host');
+	if (!host?.startsWith('/')) return { url };
+	parsed.searchParams.delete('host');
+	return { url: parsed.toString(), host };
+}
+
+export async function openPostgres(address: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
+	parseDatabaseUrl(address);
+	const { url, host } = socketOptions(address);
 	const client = postgres(url, {
+		...(host ? { host } : {}),
 		max: options.max ?? 10,
 		onnotice: () => {},
 		connect_timeout: 10
@@ -132,16 +147,16 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 	} catch (err) {
 		await client.end({ timeout: 1 }).catch(() => {});
 		const reason = err instanceof Error ? err.message : String(err);
-		throw new DatabaseConfigError(`cannot connect to ${redactUrl(url)}: ${reason}`);
+		throw new DatabaseConfigError(`cannot connect to ${redactUrl(address)}: ${reason}`);
 	}
 	const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Database;
 	return {
 		db,
 		driver: 'postgres',
-		label: redactUrl(url),
+		label: redactUrl(address),
 		migrate: async (migrationsFolder) => {
 			// Several instances may start at once: one applies migrations, the others wait.
-			const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+			const lockClient = postgres(url, { ...(host ? { host } : {}), max: 1, onnotice: () => {} });
 			try {
 				await lockClient`select pg_advisory_lock(727274)`;
 				await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });

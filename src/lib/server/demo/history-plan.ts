@@ -359,7 +359,7 @@ export function planMember(planner: Planner, number: number): MemberPlan {
 			object: null,
 			at,
 			source: 'portal',
-			idempotencyKey: `visit:${id}:${planner.dayOf(at)}`
+			idempotencyKey: `visit:${planner.dayOf(at)}:${id}`
 		};
 	}
 	const burst = new Map<number, number>();

@@ -5,7 +5,7 @@ import { isStaff } from '../auth/guard';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { engagements, type Drop } from '../db/schema';
 import { log } from '../log';
-import { recordEngagement } from '../loyalty/engine';
+import { recordEngagementQuickly } from '../loyalty/optimistic';
 import { getStanding, type LadderRow } from '../loyalty/standing';
 import { canRead, dropAccess, earlyAccessNote, unlockPath, type DropAccess, type Viewer } from './access';
 import { getDropBySlug, listLiveDrops } from './store';
@@ -212,22 +212,18 @@ export async function loadDropPage(db: Database, member: Member, slug: string, n
 		};
 	}
 	if (!access.preview && !(await hasOpened(db, member.id, drop.id))) {
-		await db
-			.transaction((tx) =>
-				recordEngagement(
-					tx,
-					{
-						memberId: member.id,
-						kind: 'drop_opened',
-						object: `drop:${drop.id}`,
-						source: 'portal',
-						idempotencyKey: `drop-opened:${member.id}:${drop.id}`,
-						occurredAt: now
-					},
-					{ now }
-				)
-			)
-			.catch((err) => log.error('drop_opened not recorded', { dropId: drop.id, error: String(err) }));
+		await recordEngagementQuickly(
+			db,
+			{
+				memberId: member.id,
+				kind: 'drop_opened',
+				object: `drop:${drop.id}`,
+				source: 'portal',
+				idempotencyKey: `drop-opened:${member.id}:${drop.id}`,
+				occurredAt: now
+			},
+			{ now }
+		).catch((err) => log.error('drop_opened not recorded', { dropId: drop.id, error: String(err) }));
 	}
 	return {
 		kind: 'open',

@@ -1,9 +1,10 @@
 // The member's private Atom feed: a revocable token (only its hash is stored) that lists exactly
 // what the access rule lets that member read now, for feed readers and podcast apps.
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { generateToken, hashToken } from '../auth/token';
 import { getUserById } from '../auth/users';
 import type { Database, Queryable } from '../db';
+import { preparedOnce } from '../db/prepared';
 import { dropFeedTokens, drops } from '../db/schema';
 import { escapeHtml } from '$lib/html';
 import { canRead, dropAccess } from './access';
@@ -29,11 +30,15 @@ export async function revokeFeedToken(db: Queryable, memberId: string): Promise<
 }
 
 export async function feedTokenCreatedAt(db: Queryable, memberId: string): Promise<Date | null> {
-	const [row] = await db
-		.select({ createdAt: dropFeedTokens.createdAt })
-		.from(dropFeedTokens)
-		.where(eq(dropFeedTokens.memberId, memberId))
-		.limit(1);
+	// Read on every feed view: built once (see db/prepared.ts).
+	const [row] = await preparedOnce(db, 'feed-token', () =>
+		db
+			.select({ createdAt: dropFeedTokens.createdAt })
+			.from(dropFeedTokens)
+			.where(eq(dropFeedTokens.memberId, sql.placeholder('memberId')))
+			.limit(1)
+			.prepare('encore_feed_token')
+	).execute({ memberId });
 	return row?.createdAt ?? null;
 }
 

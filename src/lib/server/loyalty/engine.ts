@@ -78,6 +78,8 @@ export interface RecordOptions {
 	/** Callers writing many batches may load these once. */
 	timeline?: Timeline;
 	rules?: EarningRule[];
+	/** The members' tier rows, already locked in this transaction (see lockFreeMembers). */
+	locked?: Map<string, MemberTier>;
 }
 
 export type LadderRow = LadderTier & { id: number; slug: string; colour: string; benefits: string[] };
@@ -129,7 +131,8 @@ export async function seedLadderVersion(db: Queryable): Promise<void> {
 	}
 }
 
-export async function loadRules(db: Queryable): Promise<EarningRule[]> {
+/** The rules as stored (with when each was last changed). */
+export async function loadRules(db: Queryable): Promise<(EarningRule & { updatedAt: Date })[]> {
 	return db.select().from(earningRules).orderBy(asc(earningRules.kind));
 }
 
@@ -182,6 +185,29 @@ export async function lockMemberTiers(
 	return new Map(rows.map((r) => [r.memberId, r]));
 }
 
+/**
+ * Locks the tier rows of those members no other transaction holds (creating missing rows, in id
+ * order) and returns them: a batch records their entries at once and leaves the rest for a second
+ * transaction, instead of waiting for every batch that shares one member with it.
+ */
+export async function lockFreeMembers(
+	tx: Queryable,
+	memberIds: readonly string[]
+): Promise<Map<string, MemberTier>> {
+	const ids = [...new Set(memberIds)].sort();
+	if (ids.length === 0) return new Map();
+	await tx.execute(
+		sql`insert into member_tiers (member_id) select value from ${jsonList(ids, 'uuid')} as ids order by value on conflict do nothing`
+	);
+	const rows = await tx
+		.select()
+		.from(memberTiers)
+		.where(sql`${memberTiers.memberId} in ${jsonList(ids, 'uuid')}`)
+		.orderBy(asc(memberTiers.memberId))
+		.for('update', { skipLocked: true });
+	return new Map(rows.map((r) => [r.memberId, r]));
+}
+
 async function findByKeys(tx: Queryable, keys: readonly string[]): Promise<Map<string, Engagement>> {
 	if (keys.length === 0) return new Map();
 	const rows = await tx
@@ -192,7 +218,7 @@ async function findByKeys(tx: Queryable, keys: readonly string[]): Promise<Map<s
 }
 
 /** Rewarded engagements so far, per (member, kind, day) and per (member, kind, object). */
-interface CapCounter {
+export interface CapCounter {
 	today(memberId: string, kind: string, day: string): number;
 	forObject(memberId: string, kind: string, object: string | null): number;
 	add(memberId: string, kind: string, day: string, object: string | null): void;
@@ -201,7 +227,8 @@ interface CapCounter {
 async function loadCapCounts(
 	tx: Queryable,
 	items: readonly { input: EngagementInput; day: string }[],
-	rules: ReadonlyMap<string, EarningRule>
+	/** Without the rules (not read yet), every item's day and object are counted: a few spare probes. */
+	rules: ReadonlyMap<string, EarningRule> | undefined
 ): Promise<CapCounter> {
 	const byDay = new Map<string, number>();
 	const byObject = new Map<string, number>();
@@ -213,13 +240,13 @@ async function loadCapCounts(
 	const days = new Map<string, CapKey>();
 	const objects = new Map<string, CapKey>();
 	for (const { input, day } of items) {
-		const rule = rules.get(input.kind);
-		if (input.adjustment || !rule?.active) continue;
+		const rule = rules?.get(input.kind);
+		if (input.adjustment || (rules && !rule?.active)) continue;
 		const { memberId, kind, object } = input;
-		if (rule.perDay !== null) {
+		if (!rule || rule.perDay !== null) {
 			days.set(dayKeyOf(memberId, kind, day), { member_id: memberId, kind, key: day });
 		}
-		if (rule.perObject !== null && object) {
+		if ((!rule || rule.perObject !== null) && object) {
 			objects.set(objectKeyOf(memberId, kind, object), { member_id: memberId, kind, key: object });
 		}
 	}
@@ -238,7 +265,12 @@ async function loadCapCounts(
 						recordSet('k', 'member_id uuid, kind text, key text', [...keys.values()]),
 						sql`${engagements.memberId} = k.member_id and ${engagements.kind} = k.kind and ${engagements[column]} = k.key`
 					)
-					.where(sql`${engagements.points} > 0`)
+					// Said outright for the object counts: their index leaves out entries without one.
+					.where(
+						column === 'object'
+							? sql`${engagements.points} > 0 and ${engagements.object} is not null`
+							: sql`${engagements.points} > 0`
+					)
 					.groupBy(engagements.memberId, engagements.kind, engagements[column]);
 	const [dayRows, objectRows] = await Promise.all([countBy('day', days), countBy('object', objects)]);
 	for (const r of dayRows) if (r.key) byDay.set(dayKeyOf(r.memberId, r.kind, r.key), r.n);
@@ -255,11 +287,11 @@ async function loadCapCounts(
 
 type CapKey = { member_id: string; kind: string; key: string };
 
-type Judgement =
+export type Judgement =
 	{ points: number; cappedReason: string | null } | { rejected: RejectionCode; message: string };
 
 /** The points an item earns under the rules and caps, or why it cannot be recorded. */
-function judge(
+export function judge(
 	input: EngagementInput,
 	rules: Map<string, EarningRule>,
 	counts: CapCounter,
@@ -319,19 +351,25 @@ export async function recordEngagements(
 			day: dayKey(occurredAt, config.houseTimeZone)
 		};
 	});
-	const rules = new Map((options.rules ?? (await loadRules(tx))).map((r) => [r.kind, r]));
-	const tierRows = await lockMemberTiers(
-		tx,
-		inputs.map((i) => i.memberId)
-	);
+	const tierRows =
+		options.locked ??
+		(await lockMemberTiers(
+			tx,
+			inputs.map((i) => i.memberId)
+		));
 	// With the members locked, nobody else can write their entries: what is read now stays true.
-	const [existing, counts] = await Promise.all([
+	// Everything else the batch needs is read in the same round trip.
+	const given = options.rules && new Map(options.rules.map((r) => [r.kind, r]));
+	const [ruleRows, existing, counts, timeline] = await Promise.all([
+		options.rules ?? loadRules(tx),
 		findByKeys(
 			tx,
 			inputs.map((i) => i.idempotencyKey)
 		),
-		loadCapCounts(tx, items, rules)
+		loadCapCounts(tx, items, given),
+		options.timeline ?? loadTimeline(tx)
 	]);
+	const rules = given ?? new Map(ruleRows.map((r) => [r.kind, r]));
 
 	const firstUse = new Map<string, number>();
 	const plan: Planned[] = items.map(({ input, occurredAt, hash, day }, index) => {
@@ -374,7 +412,7 @@ export async function recordEngagements(
 		rows.filter((r) => !inserted.has(r.idempotencyKey)).map((r) => r.idempotencyKey)
 	);
 
-	const changes = await updateTierStates(tx, tierRows, [...inserted.values()], options.timeline, now);
+	const changes = await updateTierStates(tx, tierRows, [...inserted.values()], timeline, now);
 
 	return plan.map((p): BatchResult => {
 		if (p.kind === 'done') return p.result;
@@ -468,12 +506,11 @@ async function updateTierStates(
 	tx: Queryable,
 	tierRows: Map<string, MemberTier>,
 	newEntries: Engagement[],
-	timelineOption: Timeline | undefined,
+	timeline: Timeline,
 	now: Date
 ): Promise<Map<string, { change: TierChange; entryId: number }>> {
 	const changes = new Map<string, { change: TierChange; entryId: number }>();
 	if (newEntries.length === 0) return changes;
-	const timeline = timelineOption ?? (await loadTimeline(tx));
 	const byMember = groupBy(newEntries, (e) => e.memberId);
 	const replayIds: string[] = [];
 	const folds: { row: MemberTier; entries: Engagement[] }[] = [];
@@ -612,6 +649,16 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 	return groups;
 }
 
+/** The tier a stored state gives (the higher of earned and paid): what saveTierStates writes. */
+export function tierRowOf(
+	row: MemberTier,
+	state: EarnedState,
+	now: Date
+): { rank: number; route: 'earned' | 'paid' } {
+	const paid = row.paidRank !== null && row.paidUntil ? { rank: row.paidRank, until: row.paidUntil } : null;
+	return effectiveRank(state.rank, paid, now);
+}
+
 /**
  * Stores new earned states in one statement, logs every change of a member's (effective) tier and
  * posts a moment for each step up (unless `moments` is false: a rebuild corrects, it does not celebrate).
@@ -626,8 +673,7 @@ export async function saveTierStates(
 	const changes = new Map<string, TierChange>();
 	if (updates.length === 0) return changes;
 	const values = updates.map(({ row, state }) => {
-		const paid = row.paidRank !== null && row.paidUntil ? { rank: row.paidRank, until: row.paidUntil } : null;
-		const { rank, route } = effectiveRank(state.rank, paid, now);
+		const { rank, route } = tierRowOf(row, state, now);
 		if (rank !== row.rank) {
 			const at = state.reachedAt && rank === state.rank ? state.reachedAt : now;
 			changes.set(row.memberId, { fromRank: row.rank, toRank: rank, at });

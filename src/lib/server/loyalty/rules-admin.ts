@@ -4,13 +4,14 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { earningRules } from '../db/schema';
 import { audit } from '../audit';
+import { forgetCached } from '../cache';
 import type { EarningRule } from './earning';
 import { loadRules } from './engine';
 
 export type RuleEdit = Pick<EarningRule, 'kind' | 'points' | 'perDay' | 'perObject' | 'active'>;
 
 export async function updateRules(db: Database, edits: RuleEdit[], actorId: string): Promise<number> {
-	return db.transaction(async (tx) => {
+	const changed = await db.transaction(async (tx) => {
 		const before = new Map((await loadRules(tx)).map((r) => [r.kind, r]));
 		const changed: { kind: string; before: RuleEdit; after: RuleEdit }[] = [];
 		for (const edit of edits) {
@@ -44,4 +45,7 @@ export async function updateRules(db: Database, edits: RuleEdit[], actorId: stri
 			});
 		return changed.length;
 	});
+	// Remembered rules (the quick engagement path's) are read afresh from the next request on.
+	if (changed) forgetCached(db);
+	return changed;
 }

@@ -2,8 +2,9 @@
 // and the progress text inputs for /me. Read-only.
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { cached } from '../cache';
+import { preparedOnce } from '../db/prepared';
 import { rowsOf, type Queryable } from '../db';
-import { earningRules, engagements } from '../db/schema';
+import { earningRules, engagements, type LadderVersion } from '../db/schema';
 import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
 import { computeProgress, type Progress } from './progress';
 import { advance, INITIAL_STATE, pointsAtOver, type EarnedState, type PointEntry } from './tier-state';
@@ -17,12 +18,17 @@ export interface Standing {
 	earned: EarnedState;
 }
 
+/** The ladder and its versions, remembered for a few seconds (see cache.ts). */
+export function cachedLadder(db: Queryable): Promise<{ ladder: LadderRow[]; versions: LadderVersion[] }> {
+	return cached(db, 'ladder+versions', async () => {
+		const [ladder, versions] = await Promise.all([loadLadder(db), loadLadderVersions(db)]);
+		return { ladder, versions };
+	});
+}
+
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
 	const [{ ladder, versions }, { row, entries }] = await Promise.all([
-		cached(db, 'ladder+versions', async () => {
-			const [ladder, versions] = await Promise.all([loadLadder(db), loadLadderVersions(db)]);
-			return { ladder, versions };
-		}),
+		cachedLadder(db),
 		readTierAndEntries(db, memberId, now)
 	]);
 	const stored: EarnedState = row
@@ -120,22 +126,25 @@ export async function listActivity(
 	limit: number,
 	offset = 0
 ): Promise<ActivityItem[]> {
-	const rows = await db
-		.select({
-			id: engagements.id,
-			kind: engagements.kind,
-			label: earningRules.label,
-			points: engagements.points,
-			occurredAt: engagements.occurredAt,
-			cappedReason: engagements.cappedReason,
-			note: engagements.note
-		})
-		.from(engagements)
-		.leftJoin(earningRules, eq(earningRules.kind, engagements.kind))
-		.where(eq(engagements.memberId, memberId))
-		.orderBy(desc(engagements.occurredAt), desc(engagements.id))
-		.limit(limit)
-		.offset(offset);
+	const rows = await preparedOnce(db, 'activity', () =>
+		db
+			.select({
+				id: engagements.id,
+				kind: engagements.kind,
+				label: earningRules.label,
+				points: engagements.points,
+				occurredAt: engagements.occurredAt,
+				cappedReason: engagements.cappedReason,
+				note: engagements.note
+			})
+			.from(engagements)
+			.leftJoin(earningRules, eq(earningRules.kind, engagements.kind))
+			.where(eq(engagements.memberId, sql.placeholder('memberId')))
+			.orderBy(desc(engagements.occurredAt), desc(engagements.id))
+			.limit(sql.placeholder('limit'))
+			.offset(sql.placeholder('offset'))
+			.prepare('encore_activity')
+	).execute({ memberId, limit, offset });
 	return rows.map((r) => ({
 		...r,
 		label: r.label ?? (r.kind === 'staff_adjustment' ? 'Adjustment by staff' : r.kind)

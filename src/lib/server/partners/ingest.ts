@@ -5,13 +5,14 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { normaliseEmail } from '../auth/users';
-import type { Database } from '../db';
+import type { Database, Queryable } from '../db';
 import { jsonList } from '../db/batch';
-import { engagements, users, type ApiKey, type Engagement } from '../db/schema';
+import { engagements, users, type ApiKey, type Engagement, type MemberTier } from '../db/schema';
 import type { EarningRule } from '../loyalty/earning';
 import {
 	loadRules,
 	loadTimeline,
+	lockFreeMembers,
 	payloadHash,
 	recordEngagements,
 	type BatchResult,
@@ -363,11 +364,12 @@ function answerEngine(base: Pick<ItemResult, 'index' | 'idempotencyKey'>, result
 /**
  * Writes a partner's batch to the ledger and says what happened to each item. Every item is
  * checked on its own first (member, rules, scopes, clock); the valid ones are then recorded by the
- * engine in one transaction, in batch order, so caps count them in the order sent and a key
- * repeated within the batch counts as sent after its first use. A refused item writes nothing.
- * Keys the ledger already holds (a retried batch) are answered from one lookup, before any rule
- * is applied and without a write. An unexpected database error is thrown and nothing of the batch
- * is written; a retry of the same batch is safe.
+ * engine in batch order, so caps count them in the order sent and a key repeated within the batch
+ * counts as sent after its first use. Members no other batch is writing for go in one transaction,
+ * the others in a second (each member's items together). A refused item writes nothing. Keys the
+ * ledger already holds (a retried batch) are answered from one lookup, before any rule is applied
+ * and without a write. An unexpected database error is thrown; what a transaction did not commit
+ * is not written, and a retry of the same batch is safe (what was written answers as duplicates).
  */
 export async function ingestBatch(
 	db: Database,
@@ -418,19 +420,44 @@ export async function ingestBatch(
 		toRecord.push({ index, input });
 	});
 
-	if (toRecord.length) {
-		const recorded = await db.transaction((tx) =>
-			recordEngagements(
-				tx,
-				toRecord.map((r) => r.input),
-				{ now, timeline, rules: ruleRows }
-			)
+	const record = (tx: Queryable, part: typeof toRecord, locked?: Map<string, MemberTier>) =>
+		recordEngagements(
+			tx,
+			part.map((r) => r.input),
+			{ now, timeline, rules: ruleRows, locked }
+		).then((recorded) =>
+			recorded.forEach((result, i) => {
+				const { index } = part[i];
+				results[index] = answerEngine({ index, idempotencyKey: items[index].idempotencyKey }, result);
+			})
 		);
-		recorded.forEach((result, i) => {
-			const { index } = toRecord[i];
-			results[index] = answerEngine({ index, idempotencyKey: items[index].idempotencyKey }, result);
+	// Members another batch is writing for wait for a second transaction, so concurrent batches
+	// that share a few members do not queue up whole. A member's items stay together and in order.
+	// A key sent for two members is answered in batch order only if the batch stays whole.
+	const memberOfKey = new Map<string, string>();
+	let keyShared = false;
+	for (const { input } of toRecord) {
+		const seen = memberOfKey.get(input.idempotencyKey);
+		if (seen !== undefined && seen !== input.memberId) keyShared = true;
+		memberOfKey.set(input.idempotencyKey, input.memberId);
+	}
+	let waiting: typeof toRecord = [];
+	if (toRecord.length) {
+		await db.transaction(async (tx) => {
+			if (keyShared) return record(tx, toRecord);
+			const free = await lockFreeMembers(
+				tx,
+				toRecord.map((r) => r.input.memberId)
+			);
+			waiting = toRecord.filter((r) => !free.has(r.input.memberId));
+			await record(
+				tx,
+				toRecord.filter((r) => free.has(r.input.memberId)),
+				free
+			);
 		});
 	}
+	if (waiting.length) await db.transaction((tx) => record(tx, waiting));
 
 	let accepted = 0;
 	let duplicates = 0;

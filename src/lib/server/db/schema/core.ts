@@ -210,8 +210,13 @@ export const engagements = pgTable(
 		uniqueIndex('engagements_idempotency_unique').on(t.idempotencyKey),
 		// Points in the key: 12-month sums (tier folds, /me) read the index alone, never the table.
 		index('engagements_member_time_points_idx').on(t.memberId, t.occurredAt, t.points),
-		index('engagements_member_kind_day_idx').on(t.memberId, t.kind, t.day),
-		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object),
+		// The caps' counts. Day first: today's entries land in a few hot pages of the index, where
+		// member first scattered every write over the whole index (a full-page WAL image apiece).
+		index('engagements_day_kind_member_idx').on(t.day, t.kind, t.memberId),
+		// Entries without an object (daily visits) are never counted per object: left out.
+		index('engagements_member_kind_object_idx')
+			.on(t.memberId, t.kind, t.object)
+			.where(sql`${t.object} is not null`),
 		// What was written since a moment (the members summary's increments): tiny, as rows arrive in order.
 		index('engagements_recorded_brin_idx').using('brin', t.recordedAt),
 		// Insights' daily rollups read a few days of the ledger by time: a block range index is tiny
