@@ -265,12 +265,7 @@ async function loadCapCounts(
 						recordSet('k', 'member_id uuid, kind text, key text', [...keys.values()]),
 						sql`${engagements.memberId} = k.member_id and ${engagements.kind} = k.kind and ${engagements[column]} = k.key`
 					)
-					// Said outright for the object counts: their index leaves out entries without one.
-					.where(
-						column === 'object'
-							? sql`${engagements.points} > 0 and ${engagements.object} is not null`
-							: sql`${engagements.points} > 0`
-					)
+					.where(sql`${engagements.points} > 0`)
 					.groupBy(engagements.memberId, engagements.kind, engagements[column]);
 	const [dayRows, objectRows] = await Promise.all([countBy('day', days), countBy('object', objects)]);
 	for (const r of dayRows) if (r.key) byDay.set(dayKeyOf(r.memberId, r.kind, r.key), r.n);

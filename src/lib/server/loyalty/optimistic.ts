@@ -112,7 +112,7 @@ async function attempt(
 				(select count(*) from engagements e
 					where e.member_id = m.member_id and e.kind = ${input.kind} and e.day = ${day} and e.points > 0) as today,
 				(select count(*) from engagements e
-					where e.member_id = m.member_id and e.kind = ${input.kind} and e.object = ${object}::text and e.object is not null
+					where e.member_id = m.member_id and e.kind = ${input.kind} and e.object = ${object}::text
 						and e.points > 0) as for_object,
 				(select coalesce(sum(e.points), 0) from engagements e
 					where e.member_id = m.member_id and e.occurred_at >= ${after}::timestamptz

@@ -213,10 +213,8 @@ export const engagements = pgTable(
 		// The caps' counts. Day first: today's entries land in a few hot pages of the index, where
 		// member first scattered every write over the whole index (a full-page WAL image apiece).
 		index('engagements_day_kind_member_idx').on(t.day, t.kind, t.memberId),
-		// Entries without an object (daily visits) are never counted per object: left out.
-		index('engagements_member_kind_object_idx')
-			.on(t.memberId, t.kind, t.object)
-			.where(sql`${t.object} is not null`),
+		// Also "has this member ever done kind K" (segments, members filters): member first.
+		index('engagements_member_kind_object_idx').on(t.memberId, t.kind, t.object),
 		// What was written since a moment (the members summary's increments): tiny, as rows arrive in order.
 		index('engagements_recorded_brin_idx').using('brin', t.recordedAt),
 		// Insights' daily rollups read a few days of the ledger by time: a block range index is tiny
