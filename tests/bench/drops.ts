@@ -9,9 +9,8 @@
 //        --reuse <database> (one kept by an earlier --keep run: skips generating, never dropped)
 //        --also /me (more paths to measure the same way, for comparisons)
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -23,7 +22,7 @@ import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/conne
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { dayKey } from '../../src/lib/server/loyalty/earning';
 import { cpuSince, cpuSnapshot } from './cpu';
-import { percentile, stopServer } from './common';
+import { int, percentile, say, startServer, stopServer, timed, wholeNumber } from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -41,14 +40,8 @@ const { values: flags } = parseArgs({
 	}
 });
 
-function count(name: keyof typeof flags, min: number, max: number): number {
-	const n = Number(flags[name]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
-		process.exit(2);
-	}
-	return n;
-}
+const count = (name: keyof typeof flags, min: number, max: number) =>
+	wholeNumber(flags[name], name, min, max);
 
 const MEMBERS = count('members', 10, 1_000_000);
 const DROPS = count('drops', 1, 100_000);
@@ -60,18 +53,6 @@ const PORT = count('port', 1024, 65535);
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const SERVER_DIR = path.resolve(flags['server-dir'] ?? process.cwd());
-
-const runStarted = performance.now();
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const int = (n: number) => Math.round(n).toLocaleString('en-GB');
-const say = (line: string) => console.log(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
-
-async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
-	const started = performance.now();
-	const value = await work();
-	say(`${label}: ${seconds(performance.now() - started)} (load average ${loadavg()[0].toFixed(1)})`);
-	return value;
-}
 
 const memberIdSql = (n: string) => `md5('encore-bench-' || ${n})::uuid`;
 
@@ -124,41 +105,6 @@ async function generate(url: string): Promise<void> {
 		await timed('vacuum analyze', () => db.unsafe('vacuum analyze users, member_tiers, engagements, drops'));
 	} finally {
 		await db.end({ timeout: 5 });
-	}
-}
-
-async function startServer(databaseUrl: string): Promise<ChildProcess> {
-	if (!existsSync(path.join(SERVER_DIR, 'build', 'index.js')))
-		throw new Error(`no build in ${SERVER_DIR}: npm run build`);
-	const server = spawn('node', [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'build'], {
-		cwd: SERVER_DIR,
-		env: {
-			...process.env,
-			ENCORE_SKIP_DOTENV: '1',
-			NODE_ENV: 'production',
-			DATABASE_URL: databaseUrl,
-			HOST: '127.0.0.1',
-			PORT: String(PORT),
-			ORIGIN,
-			LOG_QUIET: '1',
-			COOKIE_SECURE: '0',
-			// The bench measures the feed, not the scheduler.
-			SCHEDULER_MS: '0'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-		try {
-			const response = await fetch(`${ORIGIN}/healthz`, { signal: AbortSignal.timeout(2000) });
-			await response.arrayBuffer();
-			if (response.status === 200) return server;
-		} catch {
-			// not up yet
-		}
-		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
-		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
@@ -257,7 +203,7 @@ async function main(): Promise<void> {
 			await createSession(handle.db, token, id, 'encore-bench');
 			sessions.push({ token, visit: `encore_visit=${id.slice(0, 8)}:${day}` });
 		}
-		server = await timed('server started', () => startServer(benchUrl));
+		server = (await timed('server started', () => startServer(SERVER_DIR, benchUrl, PORT))).value;
 		// Warm-up: connection pools, JIT, the first visit marks.
 		await load('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
 		const feed = await load('/drops', sessions, server.pid, name);

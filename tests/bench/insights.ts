@@ -10,10 +10,8 @@
 // Flags: --members 100000 --rows-per-member 50 --requests 20 --port 4174 --keep
 //        --database <name>   reuse a database kept by an earlier run (--keep): no generation, no rebuild
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-insights and build it)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -22,7 +20,17 @@ import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { lastRun, rebuildRollups, runInsightsDueWork } from '../../src/lib/server/insights/rollup';
-import { percentile, stopServer } from './common';
+import {
+	buildServer,
+	int,
+	percentile,
+	say,
+	seconds,
+	startServer,
+	stopServer,
+	timed,
+	wholeNumber
+} from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -36,14 +44,8 @@ const { values: flags } = parseArgs({
 	}
 });
 
-function count(name: keyof typeof flags, min: number, max: number): number {
-	const n = Number(flags[name]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
-		process.exit(2);
-	}
-	return n;
-}
+const count = (name: keyof typeof flags, min: number, max: number) =>
+	wholeNumber(flags[name], name, min, max);
 
 const MEMBERS = count('members', 10, 1_000_000);
 const ROWS_PER_MEMBER = count('rows-per-member', 1, 500);
@@ -53,19 +55,6 @@ const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const REPO = process.cwd();
 const TZ = config.houseTimeZone;
-
-const runStarted = performance.now();
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const int = (n: number) => Math.round(n).toLocaleString('en-GB');
-const say = (line: string) => console.log(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
-
-async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-	const started = performance.now();
-	const value = await work();
-	const ms = performance.now() - started;
-	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
-	return { value, ms };
-}
 
 // ---------------------------------------------------------------------------------------------
 // (0) The generated history. Pseudo-random but repeatable: hashes of the member number.
@@ -241,73 +230,6 @@ async function generate(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The server (as in tests/bench/loyalty.ts)
 
-function buildServer(): string {
-	if (flags['server-dir']) return path.resolve(flags['server-dir']);
-	const dir = '/tmp/bench-insights';
-	const steps: [string, string[], string][] = [
-		[
-			'rsync',
-			[
-				'-a',
-				'--delete',
-				'--exclude',
-				'node_modules',
-				'--exclude',
-				'build',
-				'--exclude',
-				'.svelte-kit',
-				'--exclude',
-				'data',
-				`${REPO}/`,
-				`${dir}/`
-			],
-			REPO
-		],
-		['ln', ['-sfn', path.join(REPO, 'node_modules'), path.join(dir, 'node_modules')], REPO],
-		['npx', ['vite', 'build'], dir]
-	];
-	for (const [command, args, cwd] of steps) {
-		const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
-		if (result.status !== 0)
-			throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-	}
-	return dir;
-}
-
-async function startServer(dir: string, databaseUrl: string): Promise<ChildProcess> {
-	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}`);
-	const server = spawn('node', ['build'], {
-		cwd: dir,
-		env: {
-			...process.env,
-			ENCORE_SKIP_DOTENV: '1',
-			NODE_ENV: 'production',
-			DATABASE_URL: databaseUrl,
-			HOST: '127.0.0.1',
-			PORT: String(PORT),
-			ORIGIN,
-			LOG_QUIET: '1',
-			COOKIE_SECURE: '0',
-			// The page is measured, not the scheduled work (the rollups were built in phase 1).
-			SCHEDULER_MS: '0'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-		try {
-			const response = await fetch(`${ORIGIN}/healthz`, { signal: AbortSignal.timeout(2000) });
-			await response.arrayBuffer();
-			if (response.status < 500) return server;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -352,8 +274,10 @@ async function main(): Promise<void> {
 		);
 
 		say('(2) /staff/insights');
-		const build = await timed('server build (vite build in a copy)', async () => buildServer());
-		server = (await timed('server start', () => startServer(build.value, benchUrl))).value;
+		const build = await timed('server build (vite build in a copy)', async () =>
+			buildServer(REPO, '/tmp/bench-insights', flags['server-dir'])
+		);
+		server = (await timed('server start', () => startServer(build.value, benchUrl, PORT))).value;
 		const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
 		const [staff] = await sql<{ id: string }[]>`
 			insert into users (email, display_name, password_hash, role) values ('staff@bench.example', 'Bench staff', 'x', 'staff')

@@ -11,11 +11,9 @@
 //        --skip-ingestion (measure /me only)   --plain-first (the plain INSERT before the API)
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-work and build it)
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -26,7 +24,17 @@ import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { dayKey, DEFAULT_RULES } from '../../src/lib/server/loyalty/earning';
 import { rebuildAll } from '../../src/lib/server/loyalty/rebuild';
 import { createApiKey } from '../../src/lib/server/partners/api-keys';
-import { percentile, stopServer } from './common';
+import {
+	buildServer,
+	int,
+	percentile,
+	say,
+	seconds,
+	startServer,
+	stopServer,
+	timed,
+	wholeNumber
+} from './common';
 import { cpuSince, cpuSnapshot } from './cpu';
 
 const { values: flags } = parseArgs({
@@ -49,14 +57,8 @@ const { values: flags } = parseArgs({
 	}
 });
 
-function count(name: keyof typeof flags, min: number, max: number): number {
-	const n = Number(flags[name]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
-		process.exit(2);
-	}
-	return n;
-}
+const count = (name: keyof typeof flags, min: number, max: number) =>
+	wholeNumber(flags[name], name, min, max);
 
 const MEMBERS = count('members', 10, 1_000_000);
 const ROWS_PER_MEMBER = count('rows-per-member', 1, 500);
@@ -75,20 +77,6 @@ const REPO = process.cwd();
 
 // ---------------------------------------------------------------------------------------------
 // Printing
-
-const runStarted = performance.now();
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const int = (n: number) => Math.round(n).toLocaleString('en-GB');
-const say = (line: string) => console.log(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
-
-async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-	const started = performance.now();
-	const value = await work();
-	const ms = performance.now() - started;
-	// Other work on the machine skews every figure: the load average says how much there was.
-	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
-	return { value, ms };
-}
 
 // ---------------------------------------------------------------------------------------------
 // (0) The generated ledger
@@ -199,78 +187,6 @@ async function settle(admin: postgres.Sql): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // The server
-
-function buildServer(): string {
-	if (flags['server-dir']) return path.resolve(flags['server-dir']);
-	const dir = '/tmp/bench-work';
-	// Never build in the working tree: others may be editing it.
-	const steps: [string, string[], string][] = [
-		[
-			'rsync',
-			[
-				'-a',
-				'--delete',
-				'--exclude',
-				'node_modules',
-				'--exclude',
-				'build',
-				'--exclude',
-				'.svelte-kit',
-				'--exclude',
-				'data',
-				`${REPO}/`,
-				`${dir}/`
-			],
-			REPO
-		],
-		['ln', ['-sfn', path.join(REPO, 'node_modules'), path.join(dir, 'node_modules')], REPO],
-		['npx', ['vite', 'build'], dir]
-	];
-	for (const [command, args, cwd] of steps) {
-		const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
-		if (result.status !== 0) {
-			throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-		}
-	}
-	return dir;
-}
-
-async function startServer(dir: string, databaseUrl: string): Promise<ChildProcess> {
-	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}`);
-	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const server = spawn('node', [...nodeArgs, 'build'], {
-		cwd: dir,
-		env: {
-			...process.env,
-			ENCORE_SKIP_DOTENV: '1',
-			NODE_ENV: 'production',
-			DATABASE_URL: databaseUrl,
-			HOST: '127.0.0.1',
-			PORT: String(PORT),
-			ORIGIN,
-			LOG_QUIET: '1',
-			// Production cookies are Secure; this client speaks plain HTTP to 127.0.0.1.
-			COOKIE_SECURE: '0',
-			// The request paths are measured, not the scheduled jobs (which have their own tests):
-			// a first scan of 100,000 generated members for moments would land in the middle.
-			SCHEDULER_MS: '0'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-		try {
-			const response = await fetch(`${ORIGIN}/`, { signal: AbortSignal.timeout(2000) });
-			await response.arrayBuffer();
-			if (response.status < 500) return server;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 // ---------------------------------------------------------------------------------------------
 // (a) Ingestion
@@ -540,9 +456,11 @@ async function main(): Promise<void> {
 		await sql.end();
 		const ids = idRows.map((r) => r.id);
 
-		const build = await timed('server build (vite build in a copy)', async () => buildServer());
+		const build = await timed('server build (vite build in a copy)', async () =>
+			buildServer(REPO, '/tmp/bench-work', flags['server-dir'])
+		);
 		const serverUrl = flags.socket ? `${benchUrl}?host=${encodeURIComponent(flags.socket)}` : benchUrl;
-		server = (await timed('server start', () => startServer(build.value, serverUrl))).value;
+		server = (await timed('server start', () => startServer(build.value, serverUrl, PORT))).value;
 		let apiRate = NaN;
 		let plainRate = NaN;
 		let ratio = NaN;

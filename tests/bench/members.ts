@@ -9,9 +9,8 @@
 //
 // Flags: --members 100000 --rows-per-member 50 --requests 40 --port 4392 --keep
 //        --server-dir <dir with a built app>   (default: copy this repo to /tmp/bench-members-work and build it)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +20,17 @@ import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/demo/seed';
 import { refreshMemberActivity } from '../../src/lib/server/members/activity';
-import { percentile, stopServer } from './common';
+import {
+	buildServer,
+	int,
+	percentile,
+	say,
+	seconds,
+	startServer,
+	stopServer,
+	timed,
+	wholeNumber
+} from './common';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -34,14 +43,8 @@ const { values: flags } = parseArgs({
 	}
 });
 
-function count(name: keyof typeof flags, min: number, max: number): number {
-	const n = Number(flags[name]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be a whole number from ${min} to ${max}.`);
-		process.exit(2);
-	}
-	return n;
-}
+const count = (name: keyof typeof flags, min: number, max: number) =>
+	wholeNumber(flags[name], name, min, max);
 
 const MEMBERS = count('members', 10, 1_000_000);
 const ROWS_PER_MEMBER = count('rows-per-member', 1, 500);
@@ -50,19 +53,6 @@ const PORT = count('port', 1024, 65535);
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const REPO = process.cwd();
-
-const runStarted = performance.now();
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const int = (n: number) => Math.round(n).toLocaleString('en-GB');
-const say = (line: string) => console.log(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
-
-async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-	const started = performance.now();
-	const value = await work();
-	const ms = performance.now() - started;
-	say(`${label}: ${seconds(ms)} (load average ${loadavg()[0].toFixed(1)})`);
-	return { value, ms };
-}
 
 // ---------------------------------------------------------------------------------------------
 // (0) Generated members and ledger (from tests/bench/loyalty.ts)
@@ -233,78 +223,6 @@ async function measure(cookie: string, query: string): Promise<{ sorted: number[
 // ---------------------------------------------------------------------------------------------
 // The server (from tests/bench/loyalty.ts)
 
-function buildServer(): string {
-	if (flags['server-dir']) return path.resolve(flags['server-dir']);
-	const dir = '/tmp/bench-members-work';
-	// Never build in the working tree: others may be editing it.
-	const steps: [string, string[], string][] = [
-		[
-			'rsync',
-			[
-				'-a',
-				'--delete',
-				'--exclude',
-				'node_modules',
-				'--exclude',
-				'build',
-				'--exclude',
-				'.svelte-kit',
-				'--exclude',
-				'data',
-				`${REPO}/`,
-				`${dir}/`
-			],
-			REPO
-		],
-		['ln', ['-sfn', path.join(REPO, 'node_modules'), path.join(dir, 'node_modules')], REPO],
-		['npx', ['vite', 'build'], dir]
-	];
-	for (const [command, args, cwd] of steps) {
-		const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
-		if (result.status !== 0) {
-			throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-		}
-	}
-	return dir;
-}
-
-async function startServer(dir: string, databaseUrl: string): Promise<ChildProcess> {
-	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}`);
-	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const server = spawn('node', [...nodeArgs, 'build'], {
-		cwd: dir,
-		env: {
-			...process.env,
-			ENCORE_SKIP_DOTENV: '1',
-			NODE_ENV: 'production',
-			DATABASE_URL: databaseUrl,
-			HOST: '127.0.0.1',
-			PORT: String(PORT),
-			ORIGIN,
-			LOG_QUIET: '1',
-			// Production cookies are Secure; this client speaks plain HTTP to 127.0.0.1.
-			COOKIE_SECURE: '0',
-			// The request paths are measured, not the scheduled jobs (which have their own tests):
-			// a first scan of 100,000 generated members for moments would land in the middle.
-			SCHEDULER_MS: '0'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-		try {
-			const response = await fetch(`${ORIGIN}/`, { signal: AbortSignal.timeout(2000) });
-			await response.arrayBuffer();
-			if (response.status < 500) return server;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) throw new Error('the server did not answer within 60 s');
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
 async function main(): Promise<void> {
 	const name = `encore_bench_${randomBytes(4).toString('hex')}`;
 	const url = new URL(ADMIN_URL);
@@ -358,8 +276,12 @@ async function main(): Promise<void> {
 		const cookie = `${SESSION_COOKIE}=${token}`;
 
 		say('(1) /staff/members over HTTP');
-		const dir = (await timed('server build', async () => buildServer())).value;
-		server = (await timed('server start', () => startServer(dir, benchUrl))).value;
+		const dir = (
+			await timed('server build', async () =>
+				buildServer(REPO, '/tmp/bench-members-work', flags['server-dir'])
+			)
+		).value;
+		server = (await timed('server start', () => startServer(dir, benchUrl, PORT))).value;
 		const results: { label: string; p50: number; p99: number; max: number }[] = [];
 		for (const [label, query] of SCENARIOS) {
 			const { sorted, status } = await measure(cookie, query);
