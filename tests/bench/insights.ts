@@ -31,6 +31,7 @@ import {
 	timed,
 	wholeNumber
 } from './common';
+import { bulkLoadLedger } from './ledger';
 
 const { values: flags } = parseArgs({
 	options: {
@@ -189,29 +190,7 @@ async function generate(url: string): Promise<void> {
 		});
 
 		const total = MEMBERS * ROWS_PER_MEMBER;
-		const indexes = await db<{ name: string; definition: string }[]>`
-			select indexname as name, indexdef as definition from pg_indexes
-			where tablename = 'engagements' and indexname <> 'engagements_pkey'`;
-		const constraints = await db<{ name: string; definition: string }[]>`
-			select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
-			where conrelid = 'engagements'::regclass and contype = 'f'`;
-		for (const c of constraints) await db.unsafe(`alter table engagements drop constraint "${c.name}"`);
-		for (const i of indexes) await db.unsafe(`drop index "${i.name}"`);
-		const chunk = Math.ceil(total / 10);
-		await timed(`${int(total)} ledger entries (insert … select generate_series, 2 connections)`, async () => {
-			const ranges: [number, number][] = [];
-			for (let from = 1; from <= total; from += chunk) ranges.push([from, Math.min(total, from + chunk - 1)]);
-			const worker = async () => {
-				for (let range = ranges.shift(); range; range = ranges.shift())
-					await db.unsafe(ledgerChunkSql(range[0], range[1], total));
-			};
-			await Promise.all([worker(), worker()]);
-		});
-		await timed(`${indexes.length} indexes and ${constraints.length} foreign keys restored`, async () => {
-			await Promise.all(indexes.map((i) => db.unsafe(i.definition)));
-			for (const c of constraints)
-				await db.unsafe(`alter table engagements add constraint "${c.name}" ${c.definition}`);
-		});
+		await bulkLoadLedger(db, total, (from, to) => ledgerChunkSql(from, to, total));
 		await timed('vacuum analyze', () =>
 			db.unsafe('vacuum analyze users, engagements, tier_changes, subscription_events, payments, drops')
 		);
