@@ -11,3 +11,16 @@ export function jsonList(values: readonly string[], type: 'uuid' | 'text'): SQL 
 export function recordSet(name: string, columns: string, rows: readonly object[]): SQL {
 	return sql`json_to_recordset(${JSON.stringify(rows)}::text::json) as ${sql.raw(name)}(${sql.raw(columns)})`;
 }
+
+/**
+ * A timestamp as whole epoch milliseconds, what a Date holds: raw statements read times this way,
+ * as parsing each timestamp's text costs more than the query, and both drivers answer a number.
+ */
+export function epochMs(column: SQL): SQL {
+	return sql`floor(extract(epoch from ${column}) * 1000)::float8`;
+}
+
+/** A Date from `epochMs`'s answer (null stays null). */
+export function dateFromMs(ms: number | string | null): Date | null {
+	return ms === null ? null : new Date(Number(ms));
+}

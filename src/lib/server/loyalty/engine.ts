@@ -5,7 +5,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
-import { jsonList, recordSet } from '../db/batch';
+import { epochMs, jsonList, recordSet } from '../db/batch';
 import {
 	earningRules,
 	engagements,
@@ -78,7 +78,7 @@ export interface RecordOptions {
 	/** Callers writing many batches may load these once. */
 	timeline?: Timeline;
 	rules?: EarningRule[];
-	/** The members' tier rows, already locked in this transaction (see lockFreeMembers). */
+	/** The members' tier rows, already locked in this transaction (see lockMemberTiers). */
 	locked?: Map<string, MemberTier>;
 }
 
@@ -165,34 +165,15 @@ export function stateOf(row: MemberTier): EarnedState {
 
 /**
  * Locks the members' tier rows (creating missing ones) for the rest of the transaction, in id
- * order: writes for one member queue up, and two batches can never deadlock.
+ * order: writes for one member queue up, and two batches can never deadlock. With `onlyFree`, rows
+ * another transaction holds are skipped instead of waited for, and left out of the answer: a batch
+ * records those members' entries in a second transaction instead of waiting for every batch that
+ * shares one member with it.
  */
 export async function lockMemberTiers(
 	tx: Queryable,
-	memberIds: readonly string[]
-): Promise<Map<string, MemberTier>> {
-	const ids = [...new Set(memberIds)].sort();
-	if (ids.length === 0) return new Map();
-	await tx.execute(
-		sql`insert into member_tiers (member_id) select value from ${jsonList(ids, 'uuid')} as ids on conflict do nothing`
-	);
-	const rows = await tx
-		.select()
-		.from(memberTiers)
-		.where(sql`${memberTiers.memberId} in ${jsonList(ids, 'uuid')}`)
-		.orderBy(asc(memberTiers.memberId))
-		.for('update');
-	return new Map(rows.map((r) => [r.memberId, r]));
-}
-
-/**
- * Locks the tier rows of those members no other transaction holds (creating missing rows, in id
- * order) and returns them: a batch records their entries at once and leaves the rest for a second
- * transaction, instead of waiting for every batch that shares one member with it.
- */
-export async function lockFreeMembers(
-	tx: Queryable,
-	memberIds: readonly string[]
+	memberIds: readonly string[],
+	options: { onlyFree?: boolean } = {}
 ): Promise<Map<string, MemberTier>> {
 	const ids = [...new Set(memberIds)].sort();
 	if (ids.length === 0) return new Map();
@@ -204,7 +185,7 @@ export async function lockFreeMembers(
 		.from(memberTiers)
 		.where(sql`${memberTiers.memberId} in ${jsonList(ids, 'uuid')}`)
 		.orderBy(asc(memberTiers.memberId))
-		.for('update', { skipLocked: true });
+		.for('update', options.onlyFree ? { skipLocked: true } : {});
 	return new Map(rows.map((r) => [r.memberId, r]));
 }
 
@@ -619,7 +600,7 @@ export async function pointEntriesByMember(
 	if (memberIds.length === 0) return new Map();
 	// Whole milliseconds, as a Date holds them (the ledger keeps microseconds).
 	const result = await tx.execute(sql`
-		select member_id, floor(extract(epoch from occurred_at) * 1000)::float8 as t, points
+		select member_id, ${epochMs(sql`occurred_at`)} as t, points
 		from engagements
 		where member_id in ${jsonList(memberIds, 'uuid')}
 		${after ? sql`and occurred_at > ${after.toISOString()}::timestamptz` : sql``}`);

@@ -12,6 +12,7 @@
 import { sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database } from '../db';
+import { dateFromMs, epochMs } from '../db/batch';
 import type { Engagement, MemberTier } from '../db/schema';
 import { dayKey } from './earning';
 import { cached, forgetCached } from '../cache';
@@ -59,8 +60,7 @@ interface Snapshot {
 	rules_at: number | string | null;
 }
 
-const ms = (column: string) => sql.raw(`floor(extract(epoch from m.${column}) * 1000)::float8 as ${column}`);
-const date = (v: number | string | null) => (v === null ? null : new Date(Number(v)));
+const ms = (column: string) => sql`${epochMs(sql.raw(`m.${column}`))} as ${sql.raw(column)}`;
 
 /** Whether the error is the write statement undoing itself (see encore_abort). */
 function isAbort(err: unknown): boolean {
@@ -118,7 +118,7 @@ async function attempt(
 					where e.member_id = m.member_id and e.occurred_at >= ${after}::timestamptz
 						and e.occurred_at < ${before}::timestamptz) as window_points,
 				(select max(id) from ladder_versions) as ladder_version,
-				(select floor(extract(epoch from max(updated_at)) * 1000)::float8 from earning_rules) as rules_at
+				(select ${epochMs(sql`max(updated_at)`)} from earning_rules) as rules_at
 			from member_tiers m
 			where m.member_id = ${input.memberId}::uuid`),
 		options.rules ? null : cached(db, 'earning-rules', () => loadRules(db)),
@@ -132,10 +132,10 @@ async function attempt(
 		earnedRank: snap.earned_rank,
 		rank: snap.rank,
 		paidRank: snap.paid_rank,
-		reachedAt: date(snap.reached_at),
-		heldUntil: date(snap.held_until),
-		lastEventAt: date(snap.last_event_at),
-		paidUntil: date(snap.paid_until),
+		reachedAt: dateFromMs(snap.reached_at),
+		heldUntil: dateFromMs(snap.held_until),
+		lastEventAt: dateFromMs(snap.last_event_at),
+		paidUntil: dateFromMs(snap.paid_until),
 		updatedAt: now
 	};
 	// The remembered rules and ladder must be the ones this snapshot sees.
@@ -190,7 +190,7 @@ async function attempt(
 					${input.idempotencyKey}::text, ${hash}::text, ${judged.cappedReason}::text
 				from updated
 				on conflict do nothing
-				returning id, floor(extract(epoch from recorded_at) * 1000)::float8 as recorded_at
+				returning id, ${epochMs(sql`recorded_at`)} as recorded_at
 			)
 			select entry.id, entry.recorded_at
 			from (select 1) as one left join entry on true
@@ -210,7 +210,7 @@ async function attempt(
 		object,
 		points: judged.points,
 		occurredAt,
-		recordedAt: new Date(Number(entryRow.recorded_at)),
+		recordedAt: dateFromMs(entryRow.recorded_at)!,
 		day,
 		source: input.source,
 		idempotencyKey: input.idempotencyKey,

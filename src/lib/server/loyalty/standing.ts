@@ -1,9 +1,10 @@
 // A member's standing as of now: the stored state advanced past any hold that has ended,
 // and the progress text inputs for /me. Read-only.
-import { desc, eq, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { cached } from '../cache';
 import { preparedOnce } from '../db/prepared';
 import { rowsOf, type Queryable } from '../db';
+import { dateFromMs, epochMs } from '../db/batch';
 import { earningRules, engagements, type LadderVersion } from '../db/schema';
 import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
 import { computeProgress, type Progress } from './progress';
@@ -56,8 +57,6 @@ interface StoredTier {
 	paidUntil: Date | null;
 }
 
-const dateOf = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)));
-
 /**
  * The member's stored tier and the entries that can still count, in one statement: this runs on
  * most fan pages, and each round trip costs more than the rows. Times travel as epoch
@@ -71,7 +70,6 @@ async function readTierAndEntries(
 	now: Date
 ): Promise<{ row: StoredTier | null; entries: PointEntry[] }> {
 	const at = now.toISOString();
-	const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
 	const [r] = rowsOf<{
 		found: boolean;
 		earned_rank: number | null;
@@ -83,10 +81,10 @@ async function readTierAndEntries(
 		entries: string | [number, number][];
 	}>(
 		await db.execute(sql`
-			select mt.member_id is not null as found, mt.earned_rank, ${ms(sql`mt.reached_at`)} as reached_ms,
-				${ms(sql`mt.held_until`)} as held_ms, ${ms(sql`mt.last_event_at`)} as last_ms,
-				mt.paid_rank, ${ms(sql`mt.paid_until`)} as paid_ms,
-				(select coalesce(json_agg(json_build_array(${ms(sql`e.occurred_at`)}, e.points)), '[]'::json)
+			select mt.member_id is not null as found, mt.earned_rank, ${epochMs(sql`mt.reached_at`)} as reached_ms,
+				${epochMs(sql`mt.held_until`)} as held_ms, ${epochMs(sql`mt.last_event_at`)} as last_ms,
+				mt.paid_rank, ${epochMs(sql`mt.paid_until`)} as paid_ms,
+				(select coalesce(json_agg(json_build_array(${epochMs(sql`e.occurred_at`)}, e.points)), '[]'::json)
 					from engagements e
 					where e.member_id = m.id
 						and e.occurred_at > least(mt.held_until, ${at}::timestamptz) - interval '13 months') as entries
@@ -99,11 +97,11 @@ async function readTierAndEntries(
 	return {
 		row: {
 			earnedRank: r.earned_rank!,
-			reachedAt: dateOf(r.reached_ms),
-			heldUntil: dateOf(r.held_ms),
-			lastEventAt: dateOf(r.last_ms),
+			reachedAt: dateFromMs(r.reached_ms),
+			heldUntil: dateFromMs(r.held_ms),
+			lastEventAt: dateFromMs(r.last_ms),
 			paidRank: r.paid_rank,
-			paidUntil: dateOf(r.paid_ms)
+			paidUntil: dateFromMs(r.paid_ms)
 		},
 		entries
 	};

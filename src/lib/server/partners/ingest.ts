@@ -12,7 +12,7 @@ import type { EarningRule } from '../loyalty/earning';
 import {
 	loadRules,
 	loadTimeline,
-	lockFreeMembers,
+	lockMemberTiers,
 	payloadHash,
 	recordEngagements,
 	type BatchResult,
@@ -445,9 +445,10 @@ export async function ingestBatch(
 	if (toRecord.length) {
 		await db.transaction(async (tx) => {
 			if (keyShared) return record(tx, toRecord);
-			const free = await lockFreeMembers(
+			const free = await lockMemberTiers(
 				tx,
-				toRecord.map((r) => r.input.memberId)
+				toRecord.map((r) => r.input.memberId),
+				{ onlyFree: true }
 			);
 			waiting = toRecord.filter((r) => !free.has(r.input.memberId));
 			await record(
