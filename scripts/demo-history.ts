@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { config } from '../src/lib/server/config';
 import { DatabaseConfigError, openDatabase } from '../src/lib/server/db/connect';
-import { seedEssentials } from '../src/lib/server/demo/seed';
+import { seedEssentials } from '../src/lib/server/setup';
 import { generateHistory } from '../src/lib/server/demo/history';
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@ import { audit } from '../src/lib/server/audit';
 import { generateToken } from '../src/lib/server/auth/token';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { getUserByEmail, insertUser, setRole } from '../src/lib/server/auth/users';
-import { seedEssentials } from '../src/lib/server/demo/seed';
+import { seedEssentials } from '../src/lib/server/setup';
 import type { Role } from '../src/lib/server/db/schema';
 
 const { values, positionals } = parseArgs({

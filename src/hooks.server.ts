@@ -3,22 +3,24 @@ import { building } from '$app/environment';
 import { sequence } from '@sveltejs/kit/hooks';
 import { config } from '$lib/server/config';
 import { DatabaseConfigError, getDb, startDatabase, stopDatabase } from '$lib/server/db';
-import { seedDemo, seedEssentials } from '$lib/server/demo/seed';
+import { seedDemo } from '$lib/server/demo';
+import { seedEssentials, wireDomains } from '$lib/server/setup';
 import {
 	SESSION_COOKIE,
 	deleteSessionCookie,
 	setSessionCookie,
 	validateSessionToken
-} from '$lib/server/auth/session';
+} from '$lib/server/auth';
 import { crossSiteFormBlocked } from '$lib/server/csrf';
 import { log } from '$lib/server/log';
-import { recordDailyVisit } from '$lib/server/loyalty/visit';
+import { recordDailyVisit } from '$lib/server/loyalty';
 import { startJobs, type JobRunner } from '$lib/server/jobs';
 import { dueWork } from '$lib/server/scheduled-work';
-import { assertDemoAllowed, PaymentsConfigError } from '$lib/server/patronage/payments';
+import { assertDemoAllowed, PaymentsConfigError } from '$lib/server/patronage';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
+	wireDomains();
 	let jobs: JobRunner | undefined;
 	try {
 		// Demo payments never stand in for a live Stripe account in production: refuse to start.

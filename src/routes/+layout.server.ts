@@ -2,8 +2,8 @@ import { building } from '$app/environment';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { getHouse } from '$lib/server/house';
-import { unreadCount } from '$lib/server/inbox';
-import { isStaff } from '$lib/server/auth/guard';
+import { unreadCount } from '$lib/server/notifications';
+import { isStaff } from '$lib/server/auth';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, depends }) => {

@@ -1,6 +1,6 @@
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo/seed';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '$lib/server/demo';
 import { getHouse, listTiers } from '$lib/server/house';
 import type { PageServerLoad } from './$types';
 

@@ -19,7 +19,7 @@ import postgres from 'postgres';
 import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { config } from '../../src/lib/server/config';
 import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/connect';
-import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { seedEssentials } from '../../src/lib/server/setup';
 import { dayKey } from '../../src/lib/server/loyalty/earning';
 import { cpuSince, cpuSnapshot } from './cpu';
 import { int, percentile, say, startServer, stopServer, timed, wholeNumber } from './common';

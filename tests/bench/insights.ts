@@ -18,7 +18,7 @@ import postgres from 'postgres';
 import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
-import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { seedEssentials } from '../../src/lib/server/setup';
 import { lastRun, rebuildRollups, runInsightsDueWork } from '../../src/lib/server/insights/rollup';
 import {
 	buildServer,

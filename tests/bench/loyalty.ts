@@ -20,7 +20,7 @@ import postgres from 'postgres';
 import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { config } from '../../src/lib/server/config';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
-import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { seedEssentials } from '../../src/lib/server/setup';
 import { dayKey, DEFAULT_RULES } from '../../src/lib/server/loyalty/earning';
 import { rebuildAll } from '../../src/lib/server/loyalty/rebuild';
 import { createApiKey } from '../../src/lib/server/partners/api-keys';

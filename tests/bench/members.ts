@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createSession, generateSessionToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { openPostgres, redactUrl, type DatabaseHandle } from '../../src/lib/server/db/connect';
-import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { seedEssentials } from '../../src/lib/server/setup';
 import { refreshMemberActivity } from '../../src/lib/server/members/activity';
 import {
 	buildServer,

@@ -11,7 +11,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, redactUrl } from '../../src/lib/server/db/connect';
 import { events, memberTiers, presaleClaims, presaleWindows, users } from '../../src/lib/server/db/schema';
-import { seedEssentials } from '../../src/lib/server/demo/seed';
+import { seedEssentials } from '../../src/lib/server/setup';
 import { claimSeats } from '../../src/lib/server/tickets/claims';
 
 const { values: flags } = parseArgs({

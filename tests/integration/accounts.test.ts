@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { signIn, signUp, verifyEmail } from '$lib/server/auth/accounts';
+import { signIn, signUp, verifyEmail } from '$lib/server/accounts';
 import { consumeEmailToken, issueEmailToken } from '$lib/server/auth/email-tokens';
 import {
 	createSession,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { openPostgres, type Database } from '$lib/server/db/connect';
 import { boardInvitations, boards, inboxItems, memberTiers, users } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import {
 	acceptInvitation,
 	addPost,
@@ -12,9 +12,9 @@ import {
 	isBoardMember,
 	listPosts,
 	moderatePost
-} from '$lib/server/board/boards';
-import { recordEngagement } from '$lib/server/loyalty/engine';
-import { castBallot, getPoll } from '$lib/server/polls/polls';
+} from '$lib/server/board/store';
+import { recordEngagement } from '$lib/server/loyalty';
+import { castBallot, getPoll } from '$lib/server/polls/store';
 import { EMPTY_FILTER, type SegmentFilter } from '$lib/server/segments/filter';
 import { previewSegment } from '$lib/server/segments/query';
 import { forEachDriver, onPostgres, unique } from './harness';

@@ -16,14 +16,14 @@ import {
 	inboxItems,
 	memberTiers
 } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { loadDropPage, loadFeed, type Member } from '$lib/server/drops/fan';
 import { createFeedToken, memberFeed, revokeFeedToken } from '$lib/server/drops/feed';
 import { storeUpload } from '$lib/server/drops/media';
 import { runDropsDueWork } from '$lib/server/drops/releases';
 import { openMediaFile } from '$lib/server/drops/serve-media';
 import { saveDrop } from '$lib/server/drops/store';
-import type { DropInput } from '$lib/server/drops/validate';
+import type { DropInput } from '$lib/server/drops/form';
 import { forEachDriver, onPostgres, unique, uniqueEmail } from './harness';
 
 const T0 = new Date('2026-05-01T10:00:00Z');

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { wireDomains } from '$lib/server/setup';
 import {
 	openPglite,
 	openPostgres,
@@ -11,6 +12,9 @@ import {
 	type Database,
 	type DatabaseHandle
 } from '$lib/server/db/connect';
+
+// The app's listeners (the tier-up moment), as the server registers them at start.
+wireDomains();
 
 export const MIGRATIONS_DIR = 'drizzle';
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';

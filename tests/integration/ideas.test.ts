@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { engagements, ideaSupports, ideas, inboxItems } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import {
 	IDEA_LIMIT,
 	listIdeasFor,
@@ -9,8 +9,8 @@ import {
 	setSupport,
 	submitIdea,
 	takeIdeaIntoPoll
-} from '$lib/server/ideas/ideas';
-import { getPoll } from '$lib/server/polls/polls';
+} from '$lib/server/ideas/store';
+import { getPoll } from '$lib/server/polls/store';
 import { forEachDriver } from './harness';
 import { HOUR, newMembers, newPoll } from './polls-fixtures';
 

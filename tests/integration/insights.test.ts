@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { config } from '$lib/server/config';
 import { rowsOf, type Database } from '$lib/server/db/connect';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { addDays, eachDay } from '$lib/server/insights/metrics';
 import { parsePeriod } from '$lib/server/insights/period';
 import { loadInsights, type Insights } from '$lib/server/insights/queries';

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import { rowsOf, type Database } from '$lib/server/db/connect';
 import { engagements, memberTiers, tierChanges } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import {
 	EngagementError,
 	loadTimeline,
@@ -11,7 +11,7 @@ import {
 	recordEngagement,
 	recordEngagements,
 	type EngagementInput
-} from '$lib/server/loyalty/engine';
+} from '$lib/server/loyalty';
 import { rebuildAll } from '$lib/server/loyalty/rebuild';
 import { forEachDriver, onPostgres, unique, uniqueEmail } from './harness';
 

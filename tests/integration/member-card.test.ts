@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import type { Database } from '$lib/server/db/connect';
 import { engagements } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import { checkInMember } from '$lib/server/loyalty/check-in';
+import { seedEssentials } from '$lib/server/setup';
+import { checkInMember } from '$lib/server/door/check-in';
 import {
 	formatManualCode,
 	getMemberCardKey,

@@ -15,7 +15,7 @@ import {
 	payments,
 	users
 } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { lastRefresh, refreshMemberActivity } from '$lib/server/members/activity';
 import { DEFAULT_MEMBERS_FILTER, parseMembersFilter, type MembersFilter } from '$lib/server/members/filter';
 import { listMembers } from '$lib/server/members/query';

@@ -17,9 +17,9 @@ import {
 	pushSubscriptions,
 	users
 } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import { addInboxItem } from '$lib/server/inbox';
-import { recordEngagement } from '$lib/server/loyalty/engine';
+import { seedEssentials } from '$lib/server/setup';
+import { notify } from '$lib/server/notifications/inbox';
+import { recordEngagement } from '$lib/server/loyalty';
 import { runMomentsDueWork } from '$lib/server/moments/scheduled';
 import { runNotificationDueWork, ALL_KINDS } from '$lib/server/notifications/dispatch';
 import { saveSubscription } from '$lib/server/notifications/push';
@@ -108,7 +108,7 @@ forEachDriver('notifications', (t) => {
 	it('queues email and push by preference, consent and verification; the inbox always', async () => {
 		const fan = await member(t.db);
 		await device(t.db, fan.id);
-		await addInboxItem(t.db, {
+		await notify(t.db, {
 			memberId: fan.id,
 			kind: 'tier_up',
 			title: 'You reached Fan!',
@@ -121,8 +121,8 @@ forEachDriver('notifications', (t) => {
 		await device(t.db, choosy.id);
 		await setPreference(t.db, choosy.id, 'tier_up', 'email', false);
 		await setPreference(t.db, choosy.id, 'drop_published', 'email', true);
-		await addInboxItem(t.db, { memberId: choosy.id, kind: 'tier_up', title: 'Up', dedupeKey: unique('d') });
-		await addInboxItem(t.db, {
+		await notify(t.db, { memberId: choosy.id, kind: 'tier_up', title: 'Up', dedupeKey: unique('d') });
+		await notify(t.db, {
 			memberId: choosy.id,
 			kind: 'drop_published',
 			title: 'New',
@@ -132,19 +132,19 @@ forEachDriver('notifications', (t) => {
 
 		// Unverified address and no device: the inbox only.
 		const quiet = await member(t.db, { verified: false });
-		await addInboxItem(t.db, { memberId: quiet.id, kind: 'tier_up', title: 'Up', dedupeKey: unique('d') });
+		await notify(t.db, { memberId: quiet.id, kind: 'tier_up', title: 'Up', dedupeKey: unique('d') });
 		expect(await deliveries(t.db, quiet.id)).toEqual([]);
 
 		// The same moment again (same dedupe key) queues nothing more.
 		const key = unique('once');
-		await addInboxItem(t.db, { memberId: fan.id, kind: 'anniversary', title: 'A year!', dedupeKey: key });
-		await addInboxItem(t.db, { memberId: fan.id, kind: 'anniversary', title: 'A year!', dedupeKey: key });
+		await notify(t.db, { memberId: fan.id, kind: 'anniversary', title: 'A year!', dedupeKey: key });
+		await notify(t.db, { memberId: fan.id, kind: 'anniversary', title: 'A year!', dedupeKey: key });
 		expect(await deliveries(t.db, fan.id)).toHaveLength(4);
 	});
 
 	it('emails through the outbox with a one-click unsubscribe that cannot be forged', async () => {
 		const fan = await member(t.db);
-		await addInboxItem(t.db, {
+		await notify(t.db, {
 			memberId: fan.id,
 			kind: 'tier_up',
 			title: 'You reached Insider!',
@@ -176,7 +176,7 @@ forEachDriver('notifications', (t) => {
 		expect(verifyUnsubscribe(secret, 'garbage')).toBeNull();
 
 		await applyUnsubscribe(t.db, target, ALL_KINDS);
-		await addInboxItem(t.db, { memberId: fan.id, kind: 'tier_up', title: 'Again', dedupeKey: unique('d') });
+		await notify(t.db, { memberId: fan.id, kind: 'tier_up', title: 'Again', dedupeKey: unique('d') });
 		expect(await deliveries(t.db, fan.id)).toHaveLength(1);
 	});
 
@@ -185,7 +185,7 @@ forEachDriver('notifications', (t) => {
 		const phone = await device(t.db, fan.id);
 		const gone = await device(t.db, fan.id, 410);
 		received.length = 0;
-		await addInboxItem(t.db, {
+		await notify(t.db, {
 			memberId: fan.id,
 			kind: 'first_vote',
 			title: 'Your first vote is in!',
@@ -220,7 +220,7 @@ forEachDriver('notifications', (t) => {
 	it('retries a failing push with backoff, then gives up', async () => {
 		const fan = await member(t.db);
 		await device(t.db, fan.id, 500);
-		await addInboxItem(t.db, {
+		await notify(t.db, {
 			memberId: fan.id,
 			kind: 'first_vote',
 			title: 'Counted',

@@ -6,7 +6,7 @@ import { hashToken } from '$lib/server/auth/token';
 import { insertUser } from '$lib/server/auth/users';
 import { useDatabase, type Database } from '$lib/server/db';
 import { apiKeys, auditLog, engagements, memberTiers, rateLimits } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { DEFAULT_RULES } from '$lib/server/loyalty/earning';
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners/api-keys';
 import {

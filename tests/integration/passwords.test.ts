@@ -1,12 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-	changePassword,
-	requestPasswordReset,
-	resetPassword,
-	signIn,
-	signUp
-} from '$lib/server/auth/accounts';
+import { changePassword, requestPasswordReset, resetPassword, signIn, signUp } from '$lib/server/accounts';
 import { issueEmailToken, peekEmailToken } from '$lib/server/auth/email-tokens';
 import { validateSessionToken } from '$lib/server/auth/session';
 import type { Database } from '$lib/server/db/connect';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { auditLog, memberTiers } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { cancelSubscriptionsOf } from '$lib/server/patronage/checkout';
 import { grantComp, revokeComp } from '$lib/server/patronage/comps';
 import { syncPrices } from '$lib/server/patronage/prices';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { stripePrices, tiers } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { priceFor, syncPrices } from '$lib/server/patronage/prices';
 import { forEachDriver } from './harness';
 import { useFakeStripe } from './patronage-stripe';

@@ -1,7 +1,7 @@
 // Webhook races on a real Postgres with separate connections (PGlite runs one transaction at a time).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres, type DatabaseHandle } from '$lib/server/db/connect';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { endPeriod } from '$lib/server/patronage/fake-stripe/api';
 import { syncPrices } from '$lib/server/patronage/prices';
 import { onPostgres } from './harness';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { inboxItems, stripeEvents, tierChanges } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { checkoutState, openPortal, startCheckout } from '$lib/server/patronage/checkout';
 import { buildEvent, endPeriod, fakeId, portalUpdate } from '$lib/server/patronage/fake-stripe/api';
 import { priceFor } from '$lib/server/patronage/prices';

@@ -3,10 +3,10 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { rowsOf, type Database } from '$lib/server/db/connect';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { runPollClosingDueWork } from '$lib/server/polls/closing';
-import { resetMomentWording, saveMomentWording } from '$lib/server/moments/post';
-import { castBallot, getPoll, publishOutcome } from '$lib/server/polls/polls';
+import { resetMomentWording, saveMomentWording } from '$lib/server/notifications/moments/post';
+import { castBallot, getPoll, publishOutcome } from '$lib/server/polls/store';
 import { forEachDriver } from './harness';
 import { HOUR, newMembers, newPoll } from './polls-fixtures';
 

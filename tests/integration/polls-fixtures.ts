@@ -1,8 +1,8 @@
 // Shared fixtures for the co-creation tests (polls, ideas, board): members in bulk and polls.
 import type { Database } from '$lib/server/db/connect';
 import { users } from '$lib/server/db/schema';
-import { createPoll } from '$lib/server/polls/polls';
-import type { NewPoll } from '$lib/server/polls/poll-form';
+import { createPoll } from '$lib/server/polls/store';
+import type { NewPoll } from '$lib/server/polls/form';
 import { unique } from './harness';
 
 /** Members inserted in one statement (no password hashing: they never sign in). */

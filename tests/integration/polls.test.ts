@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { openPostgres } from '$lib/server/db/connect';
 import { engagements, inboxItems, pollBallots } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import {
 	castBallot,
 	closePollNow,
@@ -10,7 +10,7 @@ import {
 	getPoll,
 	pollResults,
 	publishOutcome
-} from '$lib/server/polls/polls';
+} from '$lib/server/polls/store';
 import { forEachDriver, onPostgres } from './harness';
 import { HOUR, newMembers, newPoll } from './polls-fixtures';
 

@@ -3,16 +3,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { audit } from '$lib/server/audit';
-import { requestPasswordReset, signIn, signUp } from '$lib/server/auth/accounts';
+import { requestPasswordReset, signIn, signUp } from '$lib/server/accounts';
 import { hashPassword } from '$lib/server/auth/password';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { insertUser } from '$lib/server/auth/users';
 import { rowsOf, type Database } from '$lib/server/db/connect';
 import { accountDeletions, auditLog, engagements, mailOutbox, users } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import { addInboxItem } from '$lib/server/inbox';
+import { seedEssentials } from '$lib/server/setup';
+import { notify } from '$lib/server/notifications/inbox';
 import { adjustPoints } from '$lib/server/loyalty/adjust';
-import { recordEngagement } from '$lib/server/loyalty/engine';
+import { recordEngagement } from '$lib/server/loyalty';
 import { createApiKey } from '$lib/server/partners/api-keys';
 import { ingestBatch, parseIngestBody } from '$lib/server/partners/ingest';
 import { EXPORT_LIMIT, exportForDownload } from '$lib/server/privacy/account-page';
@@ -128,7 +128,7 @@ async function fanWithHistory(db: Database) {
 		staff.id
 	);
 	if (!adjusted.ok) throw new Error(JSON.stringify(adjusted.errors));
-	await addInboxItem(db, {
+	await notify(db, {
 		memberId: member.id,
 		kind: 'note',
 		title: `Welcome, ${displayName}`,

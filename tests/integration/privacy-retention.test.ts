@@ -6,7 +6,7 @@ import { createSession, generateSessionToken } from '$lib/server/auth/session';
 import { insertUser } from '$lib/server/auth/users';
 import { openPostgres, type Database } from '$lib/server/db/connect';
 import { accountDeletions, mailOutbox, retentionNotices, users } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { runRetention, runRetentionDueWork } from '$lib/server/privacy/retention';
 import { forEachDriver, onPostgres, unique, uniqueEmail } from './harness';
 

@@ -6,13 +6,8 @@ import { expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import { rowsOf, type Database } from '$lib/server/db/connect';
 import { engagements, inboxItems, memberTiers, tierChanges } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import {
-	loadTimeline,
-	rebuildMember,
-	recordEngagement,
-	type EngagementInput
-} from '$lib/server/loyalty/engine';
+import { seedEssentials } from '$lib/server/setup';
+import { loadTimeline, rebuildMember, recordEngagement, type EngagementInput } from '$lib/server/loyalty';
 import { recordEngagementQuickly, type Detour } from '$lib/server/loyalty/optimistic';
 import { forEachDriver, onPostgres, unique, uniqueEmail } from './harness';
 

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signIn, signUp } from '$lib/server/auth/accounts';
+import { signIn, signUp } from '$lib/server/accounts';
 import { config } from '$lib/server/config';
 import { openPostgres, type DatabaseHandle } from '$lib/server/db/connect';
 import { rateLimits } from '$lib/server/db/schema';
-import { consume, LIMITS, type Limit } from '$lib/server/rate-limit';
+import { consume, LIMITS, type Limit } from '$lib/server/auth/rate-limit';
 import { forEachDriver, unique, uniqueEmail, uniqueIp } from './harness';
 
 const PASSWORD = 'rate limits keep us honest';

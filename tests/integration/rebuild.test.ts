@@ -5,8 +5,8 @@ import { expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import { rowsOf } from '$lib/server/db/connect';
 import { memberTiers } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import { recordEngagement } from '$lib/server/loyalty/engine';
+import { seedEssentials } from '$lib/server/setup';
+import { recordEngagement } from '$lib/server/loyalty';
 import { rebuildAll } from '$lib/server/loyalty/rebuild';
 import { forEachDriver, unique, uniqueEmail } from './harness';
 

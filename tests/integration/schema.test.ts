@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { rowsOf } from '$lib/server/db/connect';
 import { house, tiers, users } from '$lib/server/db/schema';
 import { verifyPassword } from '$lib/server/auth/password';
-import { DEMO_ACCOUNTS, DEMO_HOUSE, DEMO_PASSWORD, seedDemo, seedEssentials } from '$lib/server/demo/seed';
+import { DEMO_ACCOUNTS, DEMO_HOUSE, DEMO_PASSWORD, seedDemo } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { getHouse, listTiers } from '$lib/server/house';
 import { forEachDriver, MIGRATIONS_DIR, unique } from './harness';
 

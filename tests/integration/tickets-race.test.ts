@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres, type Database, type DatabaseHandle } from '$lib/server/db/connect';
 import { auditLog, presaleClaims } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
+import { seedEssentials } from '$lib/server/setup';
 import { claimSeats, registerForDraw, releaseClaim } from '$lib/server/tickets/claims';
 import { runDraw, runTicketsDueWork } from '$lib/server/tickets/draws';
 import { onPostgres } from './harness';

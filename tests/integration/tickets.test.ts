@@ -1,13 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { auditLog, engagements, inboxItems, presaleClaims, presaleEntries } from '$lib/server/db/schema';
-import { seedEssentials } from '$lib/server/demo/seed';
-import { checkInMember } from '$lib/server/loyalty/check-in';
+import { seedEssentials } from '$lib/server/setup';
+import { checkInMember } from '$lib/server/door/check-in';
 import { claimSeats, confirmOffer, registerForDraw, releaseClaim } from '$lib/server/tickets/claims';
 import { formatPresaleCode } from '$lib/server/tickets/codes';
 import { runWeightedDraw } from '$lib/server/tickets/draw';
 import { runDraw, runTicketsDueWork } from '$lib/server/tickets/draws';
-import { codesCsv, listEventsForMember, listMemberTickets } from '$lib/server/tickets/events';
+import { codesCsv, listEventsForMember, listMemberTickets } from '$lib/server/tickets/store';
 import { forEachDriver } from './harness';
 import { HOUR, newEvent, newMembers, windowRow } from './tickets-helpers';
 

@@ -12,7 +12,7 @@ import {
 import { dayKey, DEFAULT_RULES } from '$lib/server/loyalty/earning';
 import { replay, timelineOf } from '$lib/server/loyalty/tier-state';
 import { monthlyAmount } from '$lib/server/patronage/access';
-import { DEFAULT_LADDER } from '$lib/server/tiers/default-ladder';
+import { DEFAULT_LADDER } from '$lib/server/loyalty/default-ladder';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-27T10:30:00.000Z');

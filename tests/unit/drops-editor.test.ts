@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkUpload, isServableName, widthsFor } from '$lib/server/drops/upload-rules';
 import { releasesOf } from '$lib/server/drops/releases';
-import { instantToLocal, localToInstant, parseDropForm, slugify } from '$lib/server/drops/validate';
+import { instantToLocal, localToInstant, parseDropForm, slugify } from '$lib/server/drops/form';
 
 const LADDER = [
 	{ rank: 0, name: 'Listener' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { newPasswordSchema, signInSchema, signUpSchema } from '$lib/server/auth/accounts';
+import { newPasswordSchema, signInSchema, signUpSchema } from '$lib/server/accounts/form';
 import { formValues, parseForm } from '$lib/server/forms';
 
 function form(entries: [string, string | Blob][]): FormData {

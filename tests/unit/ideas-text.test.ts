@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdea } from '$lib/server/ideas/ideas';
+import { checkIdea } from '$lib/server/ideas/store';
 import { cleanLine, cleanText } from '$lib/server/ideas/text';
 
 describe('member text', () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { describe, expect, it } from 'vitest';
-import { normaliseVenue, venueSlug } from '$lib/server/loyalty/check-in';
+import { normaliseVenue, venueSlug } from '$lib/server/door/check-in';
 import {
 	formatManualCode,
 	manualCode,
@@ -10,7 +10,7 @@ import {
 	signMemberToken,
 	verifyMemberToken
 } from '$lib/server/loyalty/member-card';
-import { parseScannedCode } from '$lib/server/loyalty/scanned-code';
+import { parseScannedCode } from '$lib/server/door/scanned-code';
 
 const key = new Uint8Array(randomBytes(32));
 const otherKey = new Uint8Array(randomBytes(32));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { birthdayProblem, daysIn } from '$lib/birthday';
-import { fill, renderMoment, wordingProblems } from '$lib/server/moments/catalogue';
+import { fill, renderMoment, wordingProblems } from '$lib/server/notifications/moments/catalogue';
 import { calendarDay, lapseWarningDue } from '$lib/server/moments/scheduled';
 import { channelsFor, kindInfo, retryDelayMs, type Recipient } from '$lib/server/notifications/kinds';
 import { parseSubscription } from '$lib/server/notifications/push';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { houseLocalToUtc, utcToHouseLocal } from '$lib/server/polls/house-time';
-import { parsePollForm } from '$lib/server/polls/poll-form';
+import { parsePollForm } from '$lib/server/polls/form';
 
 const ZONE = 'Europe/Brussels';
 const RANKS = [0, 1, 2, 3, 4];

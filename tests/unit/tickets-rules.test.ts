@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScannedCode } from '$lib/server/loyalty/scanned-code';
+import { parseScannedCode } from '$lib/server/door/scanned-code';
 import {
 	CODE_ALPHABET,
 	CODE_LENGTH,
@@ -22,7 +22,7 @@ import {
 	type WindowFacts
 } from '$lib/server/tickets/window-state';
 import { instantToZoned, zonedToInstant } from '$lib/server/tickets/zoned-time';
-import { parseEventForm, parseWindowForm } from '$lib/server/tickets/validation';
+import { parseEventForm, parseWindowForm } from '$lib/server/tickets/form';
 
 const TZ = 'Europe/Brussels';
 const h = 3600_000;

@@ -1,7 +1,7 @@
 // Every insight as a plain table: the page's table views and the CSV downloads read the same
 // columns and rows, so what staff see and what they download never differ.
-import type { Insights } from '$lib/server/insights/queries';
-import type { MetricId } from '$lib/server/insights/definitions';
+import type { Insights } from '$lib/server/insights';
+import type { MetricId } from '$lib/server/insights';
 
 export type CellType = 'text' | 'int' | 'share' | 'money' | 'day' | 'months' | 'ratio';
 export type Cell = string | number | null;

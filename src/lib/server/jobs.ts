@@ -11,7 +11,12 @@ import { sql } from 'drizzle-orm';
 import { config } from './config';
 import { rowsOf, type Database } from './db';
 import { log } from './log';
-import type { DueWork } from './scheduled-work';
+
+/** A piece of work that falls due with time; `run` must be idempotent (see scheduled-work.ts). */
+export type DueWork = {
+	name: string;
+	run: (db: Database, now: Date) => Promise<unknown>;
+};
 
 export const queueName = (work: Pick<DueWork, 'name'>) => `due-${work.name}`;
 

@@ -2,21 +2,18 @@
 // at close), run as jobs in Postgres by src/lib/server/jobs.ts. Each entry must be idempotent and claim its rows atomically (for example
 // `UPDATE … SET done_at = now() WHERE done_at IS NULL AND due_at <= now() RETURNING …`), so that
 // several app instances ticking at once still do each piece of work exactly once.
-import type { Database } from '$lib/server/db';
-import { runPollClosingDueWork } from '$lib/server/polls/closing';
-import { runMomentsDueWork } from '$lib/server/moments/scheduled';
-import { runNotificationDueWork } from '$lib/server/notifications/dispatch';
-import { runRetentionDueWork } from '$lib/server/privacy/retention';
-import { runTicketsDueWork } from '$lib/server/tickets/draws';
-import { runPatronageDue } from '$lib/server/patronage/due-work';
-import { runDropsDueWork } from '$lib/server/drops/releases';
-import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members/activity';
-import { runInsightsDueWork } from '$lib/server/insights/rollup';
+import type { DueWork } from '$lib/server/jobs';
+import { runPollClosingDueWork } from '$lib/server/polls';
+import { runMomentsDueWork } from '$lib/server/moments';
+import { runNotificationDueWork } from '$lib/server/notifications';
+import { runRetentionDueWork } from '$lib/server/privacy';
+import { runTicketsDueWork } from '$lib/server/tickets';
+import { runPatronageDue } from '$lib/server/patronage';
+import { runDropsDueWork } from '$lib/server/drops';
+import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members';
+import { runInsightsDueWork } from '$lib/server/insights';
 
-export type DueWork = {
-	name: string;
-	run: (db: Database, now: Date) => Promise<unknown>;
-};
+export type { DueWork };
 
 /** Runs `work` at most once per `ms` on this instance (other instances may run it too: it is idempotent). */
 export function atMostEvery(ms: number, work: DueWork['run']): DueWork['run'] {

@@ -1,11 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
-import { users } from '$lib/server/db/schema';
-import { changePassword } from '$lib/server/auth/accounts';
-import { requireUser } from '$lib/server/auth/guard';
-import { deleteSessionCookie, invalidateAllSessions, setSessionCookie } from '$lib/server/auth/session';
+import { changePassword, updateDisplayName } from '$lib/server/accounts';
+import { requireUser, deleteSessionCookie, invalidateAllSessions, setSessionCookie } from '$lib/server/auth';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,10 +29,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const parsed = parseForm(profileSchema, await event.request.formData());
 		if (!parsed.ok) return fail(400, { action: 'profile', errors: parsed.errors });
-		await getDb()
-			.update(users)
-			.set({ displayName: parsed.data.displayName, updatedAt: new Date() })
-			.where(eq(users.id, user.id));
+		await updateDisplayName(getDb(), user.id, parsed.data.displayName);
 		return { action: 'profile', saved: true, errors: {} as Record<string, string> };
 	},
 	password: async (event) => {

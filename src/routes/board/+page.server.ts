@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { acceptInvitation, declineInvitation, invitationsFor } from '$lib/server/board/boards';
+import { requireUser } from '$lib/server/auth';
+import { acceptInvitation, declineInvitation, invitationsFor } from '$lib/server/board';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

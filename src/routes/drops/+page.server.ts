@@ -1,8 +1,13 @@
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { createFeedToken, feedTokenCreatedAt, revokeFeedToken } from '$lib/server/drops/feed';
-import { loadFeed, type FeedFilter } from '$lib/server/drops/fan';
+import { requireUser } from '$lib/server/auth';
+import {
+	createFeedToken,
+	feedTokenCreatedAt,
+	revokeFeedToken,
+	loadFeed,
+	type FeedFilter
+} from '$lib/server/drops';
 import type { Actions, PageServerLoad } from './$types';
 
 const FILTERS: FeedFilter[] = ['all', 'unlocked', 'locked', 'new'];

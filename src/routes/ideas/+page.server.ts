@@ -1,14 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import {
-	BODY_MAX,
-	listIdeasFor,
-	setSupport,
-	STATUS_LABEL,
-	submitIdea,
-	TITLE_MAX
-} from '$lib/server/ideas/ideas';
+import { requireUser } from '$lib/server/auth';
+import { BODY_MAX, listIdeasFor, setSupport, STATUS_LABEL, submitIdea, TITLE_MAX } from '$lib/server/ideas';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

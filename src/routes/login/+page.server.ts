@@ -1,8 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { signIn, signInSchema } from '$lib/server/auth/accounts';
-import { safeNext } from '$lib/server/auth/guard';
-import { setSessionCookie } from '$lib/server/auth/session';
+import { signIn, signInSchema } from '$lib/server/accounts';
+import { safeNext, setSessionCookie } from '$lib/server/auth';
 import { formValues, parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { deleteSessionCookie, invalidateSession } from '$lib/server/auth/session';
+import { deleteSessionCookie, invalidateSession } from '$lib/server/auth';
 import type { RequestHandler } from './$types';
 
 // POST only: a GET link could sign people out from another site's <img>.

@@ -1,9 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { resendVerification } from '$lib/server/auth/accounts';
-import { requireUser } from '$lib/server/auth/guard';
-import { markCelebrated, pendingCelebration } from '$lib/server/inbox';
-import { getStanding, listActivity } from '$lib/server/loyalty/standing';
+import { resendVerification } from '$lib/server/accounts';
+import { requireUser } from '$lib/server/auth';
+import { markCelebrated, pendingCelebration } from '$lib/server/notifications';
+import { getStanding, listActivity } from '$lib/server/loyalty';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { listPolls } from '$lib/server/polls/polls';
-import { isEligible, pollPhase } from '$lib/server/polls/rules';
-import { memberRank, tierNames } from '$lib/server/polls/view';
+import { requireUser } from '$lib/server/auth';
+import { listPolls, isEligible, pollPhase, memberRank, tierNames } from '$lib/server/polls';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

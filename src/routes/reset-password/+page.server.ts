@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requestPasswordReset, resetRequestSchema } from '$lib/server/auth/accounts';
+import { requestPasswordReset, resetRequestSchema } from '$lib/server/accounts';
 import { formValues, parseForm } from '$lib/server/forms';
 import type { Actions } from './$types';
 

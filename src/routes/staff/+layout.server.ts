@@ -1,4 +1,4 @@
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import type { LayoutServerLoad } from './$types';
 
 // Convenience only: every staff page and action checks again itself (layouts do not re-run on every request).

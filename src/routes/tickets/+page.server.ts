@@ -1,6 +1,6 @@
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { listEventsForMember } from '$lib/server/tickets/events';
+import { listEventsForMember } from '$lib/server/tickets';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

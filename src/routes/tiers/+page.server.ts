@@ -1,15 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { parseForm } from '$lib/server/forms';
 import { log } from '$lib/server/log';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { getStanding } from '$lib/server/loyalty/standing';
-import { tiers } from '$lib/server/db/schema';
-import { startCheckout } from '$lib/server/patronage/checkout';
-import { liveSubscriptions } from '$lib/server/patronage/subscriptions';
-import { getPayments } from '$lib/server/patronage/payments';
+import { loadLadder, getStanding } from '$lib/server/loyalty';
+import { startCheckout, liveSubscriptions, getPayments, tierPrices } from '$lib/server/patronage';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,14 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = getDb();
 	const [ladder, prices, standing, plans] = await Promise.all([
 		loadLadder(db),
-		db
-			.select({
-				rank: tiers.rank,
-				monthly: tiers.monthlyPriceMinor,
-				yearly: tiers.yearlyPriceMinor,
-				currency: tiers.currency
-			})
-			.from(tiers),
+		tierPrices(db),
 		locals.user ? getStanding(db, locals.user.id) : null,
 		locals.user ? liveSubscriptions(db, locals.user.id) : []
 	]);

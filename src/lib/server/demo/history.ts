@@ -8,8 +8,8 @@ import { sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { recordSet } from '../db/batch';
-import { hashPassword } from '../auth/password';
-import { loadRules, loadTimeline } from '../loyalty/engine';
+import { hashPassword } from '../auth';
+import { loadRules, loadTimeline } from '../loyalty';
 import { createPlanner, FAN_EMAIL_DOMAIN, planMember, type MemberPlan } from './history-plan';
 
 export interface HistoryOptions {

@@ -3,11 +3,8 @@
 // Idempotent: each drop is keyed by its slug and only created once.
 import sharp from 'sharp';
 import type { Database } from '../db';
-import { getUserByEmail } from '../auth/users';
-import { storeUpload } from '../drops/media';
-import { runDropsDueWork } from '../drops/releases';
-import { getDropBySlug, saveDrop } from '../drops/store';
-import type { DropInput } from '../drops/validate';
+import { getUserByEmail } from '../auth';
+import { storeUpload, runDropsDueWork, getDropBySlug, saveDrop, type DropInput } from '../drops';
 
 const DAY = 24 * 60 * 60 * 1000;
 

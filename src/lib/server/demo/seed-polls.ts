@@ -3,8 +3,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db';
 import { ideas, polls, users } from '../db/schema';
-import { castBallot, closePollNow, createPoll, getPoll, publishOutcome } from '../polls/polls';
-import type { NewPoll } from '../polls/poll-form';
+import { castBallot, closePollNow, createPoll, getPoll, publishOutcome, type NewPoll } from '../polls';
 
 const DAY = 86_400_000;
 

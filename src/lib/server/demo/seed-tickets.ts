@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { events, presaleWindows } from '../db/schema';
 import { config } from '../config';
-import { instantToZoned, zonedToInstant } from '../tickets/zoned-time';
+import { instantToZoned, zonedToInstant } from '../tickets';
 
 export const DEMO_EVENT_SLUG = 'live-at-the-tram-depot';
 

@@ -1,11 +1,9 @@
 // The demo house: a fictional artist, the default ladder, a staff account and a few fans.
 // Safe to run on every start: everything is keyed (house id, tier rank, email) and only inserted once.
 import type { Database } from '../db';
-import { house, tiers } from '../db/schema';
-import { hashPassword } from '../auth/password';
-import { getUserByEmail, insertUser } from '../auth/users';
-import { DEFAULT_LADDER } from '../tiers/default-ladder';
-import { seedEarningRules, seedLadderVersion } from '../loyalty/engine';
+import { house } from '../db/schema';
+import { hashPassword, getUserByEmail, insertUser } from '../auth';
+import { seedEssentials } from '../setup';
 import { seedTickets } from './seed-tickets';
 import { seedPollsDemo } from './seed-polls';
 import { seedDrops } from './seed-drops';
@@ -27,13 +25,6 @@ export const DEMO_HOUSE = {
 	about:
 		'The Night Owls write songs in a converted tram depot and play them in small rooms. This is where our closest listeners hear things first, help shape what comes next, and get in before the doors open.'
 };
-
-/** Seeds the ladder and the house name; run for every install so a fresh portal has tiers. */
-export async function seedEssentials(db: Database): Promise<void> {
-	await db.insert(tiers).values(DEFAULT_LADDER).onConflictDoNothing();
-	await seedEarningRules(db);
-	await seedLadderVersion(db);
-}
 
 /** The seed of the demo's generated history: the same fans and shapes on every fresh demo. */
 export const DEMO_HISTORY_SEED = 7;

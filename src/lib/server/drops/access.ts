@@ -1,14 +1,12 @@
 // The one access rule for drops. Pure: a drop, a viewer and a moment in, a decision out.
 // Every path that shows anything of a drop (pages, __data.json, media, feeds, inbox, the service
 // worker's cache through the pages' headers) asks this function and nothing else.
-import type { LadderTier } from '../loyalty/ladder';
+import type { DropWindow } from '../db/schema';
+import type { LadderTier } from '../loyalty';
+
+export type { DropWindow };
 
 export type DropStatus = 'draft' | 'scheduled' | 'published' | 'archived';
-
-export interface DropWindow {
-	rank: number;
-	delayMinutes: number;
-}
 
 export interface AccessDrop {
 	status: DropStatus;

@@ -3,10 +3,10 @@
 import type { Queryable } from '../db';
 import type { Drop } from '../db/schema';
 import { config } from '../config';
-import { loadLadder } from '../loyalty/engine';
+import { loadLadder } from '../loyalty';
 import { renderMarkdown } from './markdown';
 import { listMedia, mediaRefs } from './store';
-import { delayDays, instantToLocal, windowField } from './validate';
+import { delayDays, instantToLocal, windowField } from './form';
 
 export async function tierOptions(db: Queryable) {
 	const ladder = await loadLadder(db);

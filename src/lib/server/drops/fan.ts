@@ -1,12 +1,11 @@
 // What fans get of drops: the feed's teasers and a drop's page, each shaped from what the access
 // rule allows. A locked drop's body, media and media URLs are never read into these results.
 import { and, eq, sql } from 'drizzle-orm';
-import { isStaff } from '../auth/guard';
+import { isStaff } from '../auth';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { engagements, type Drop } from '../db/schema';
 import { log } from '../log';
-import { recordEngagementQuickly } from '../loyalty/optimistic';
-import { getStanding, type LadderRow } from '../loyalty/standing';
+import { recordEngagementQuickly, getStanding, type LadderRow } from '../loyalty';
 import { canRead, dropAccess, earlyAccessNote, unlockPath, type DropAccess, type Viewer } from './access';
 import { getDropBySlug, listLiveDrops } from './store';
 

@@ -1,8 +1,7 @@
 // The member's private Atom feed: a revocable token (only its hash is stored) that lists exactly
 // what the access rule lets that member read now, for feed readers and podcast apps.
 import { eq, inArray, sql } from 'drizzle-orm';
-import { generateToken, hashToken } from '../auth/token';
-import { getUserById } from '../auth/users';
+import { generateToken, hashToken, getUserById } from '../auth';
 import type { Database, Queryable } from '../db';
 import { preparedOnce } from '../db/prepared';
 import { dropFeedTokens, drops } from '../db/schema';

@@ -3,8 +3,8 @@
 // before every member who can see the drop at that moment, never before.
 import { and, eq, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import { audit } from '../audit';
-import { queueDeliveries } from '../notifications/deliveries';
-import { notErased } from '../privacy/tombstones';
+import { queueDeliveries } from '../notifications';
+import { notErased } from '../privacy';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { dropReleases, drops, tiers, type Drop } from '../db/schema';
 import { lowestOpenRank, openingFor } from './access';
@@ -78,7 +78,7 @@ async function announce(tx: Queryable, drop: Drop, ranks: number[], now: Date): 
 		on conflict do nothing
 		returning id, member_id`);
 	const rows = rowsOf<{ id: number | string; member_id: string }>(result);
-	// Set-based, so it bypasses addInboxItems: queue the email and push deliveries here.
+	// Set-based, so it bypasses notify: queue the email and push deliveries here.
 	await queueDeliveries(
 		tx,
 		rows.map((r) => ({ id: Number(r.id), memberId: r.member_id, kind: 'drop' }))

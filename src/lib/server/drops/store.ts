@@ -8,7 +8,7 @@ import { dropMedia, dropRevisions, drops, type Drop, type DropMedia } from '../d
 import type { MediaRef } from './markdown';
 import { renderMarkdown } from './markdown';
 import { syncReleases } from './releases';
-import type { DropInput, FieldErrors } from './validate';
+import type { DropInput, FieldErrors } from './form';
 
 export function getDrop(db: Queryable, id: number): Promise<Drop | undefined> {
 	return db

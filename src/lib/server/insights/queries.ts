@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
-import { loadLadder } from '../loyalty/engine';
+import { loadLadder } from '../loyalty';
 import {
 	addDays,
 	churnByTier,

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database, type Queryable } from '../db';
-import { dayKey } from '../loyalty/earning';
+import { dayKey } from '../loyalty';
 import { addDays, ENGAGED_WINDOW_DAYS, NOT_ENGAGEMENT } from './metrics';
 
 const RUN_NAME = 'daily';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Database } from '../db';
 import { audit } from '../audit';
-import { getUserByEmail } from '../auth/users';
+import { getUserByEmail } from '../auth';
 import { ADJUSTMENT_KIND } from './earning';
 import { recordEngagement, type EngagementResult } from './engine';
 

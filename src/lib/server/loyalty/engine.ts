@@ -2,31 +2,27 @@
 // recordEngagement for one) and the tier state kept beside it. The rules themselves are the pure
 // modules next to this one.
 import { asc, eq, sql } from 'drizzle-orm';
-import { createHash } from 'node:crypto';
 import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
 import { epochMs, jsonList, recordSet } from '../db/batch';
+import { engagements, memberTiers, tierChanges, type Engagement, type MemberTier } from '../db/schema';
+import { dayKey, type EarningRule } from './earning';
 import {
-	earningRules,
-	engagements,
-	ladderVersions,
-	memberTiers,
-	tierChanges,
-	tiers,
-	type Engagement,
-	type LadderVersion,
-	type MemberTier
-} from '../db/schema';
-import { addInboxItems, type NewInboxItem } from '../inbox';
-import { renderMoment, type MomentWording } from '../moments/catalogue';
-import { loadMomentWordings } from '../moments/post';
-import { ADJUSTMENT_KIND, award, dayKey, DEFAULT_RULES, type EarningRule } from './earning';
-import type { Ladder, LadderTier } from './ladder';
+	EngagementError,
+	judge,
+	payloadHash,
+	type CapCounter,
+	type EngagementInput,
+	type RejectionCode,
+	type TierChange
+} from './judge';
+import { loadTimeline } from './ladder-store';
+import { loadRules } from './rules-store';
+import { announceTierUps } from './tier-events';
 import {
 	effectiveRank,
 	foldEngagement,
 	replay,
-	timelineOf,
 	pointsAtOver,
 	windowStart,
 	type EarnedState,
@@ -34,37 +30,6 @@ import {
 	type PointsAt,
 	type Timeline
 } from './tier-state';
-
-export type RejectionCode = 'unknown_kind' | 'invalid';
-
-export class EngagementError extends Error {
-	constructor(
-		readonly code: RejectionCode,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-export interface EngagementInput {
-	memberId: string;
-	kind: string;
-	object?: string | null;
-	occurredAt?: Date;
-	/** Where it came from: "portal", "staff:<id>", "partner:<key id>", "stripe", "system". */
-	source: string;
-	idempotencyKey: string;
-	/** Amount for per-unit kinds (whole euros for patronage). */
-	units?: number;
-	/** Staff adjustments: exact points (may be negative) with a reason. */
-	adjustment?: { points: number; note: string; actorId: string };
-}
-
-export interface TierChange {
-	fromRank: number;
-	toRank: number;
-	at: Date;
-}
 
 export type EngagementResult =
 	| { status: 'recorded'; entry: Engagement; tierChange: TierChange | null }
@@ -80,78 +45,6 @@ export interface RecordOptions {
 	rules?: EarningRule[];
 	/** The members' tier rows, already locked in this transaction (see lockMemberTiers). */
 	locked?: Map<string, MemberTier>;
-}
-
-export type LadderRow = LadderTier & { id: number; slug: string; colour: string; benefits: string[] };
-
-export async function loadLadder(db: Queryable): Promise<LadderRow[]> {
-	const rows = await db.select().from(tiers).orderBy(asc(tiers.rank));
-	return rows.map((t) => ({
-		id: t.id,
-		slug: t.slug,
-		rank: t.rank,
-		name: t.name,
-		colour: t.colour,
-		benefits: t.benefits,
-		pointsThreshold: t.pointsThreshold,
-		purchasable: t.monthlyPriceMinor !== null || t.yearlyPriceMinor !== null,
-		paidName: t.paidName
-	}));
-}
-
-/** Thresholds over time (see `Timeline`); the current ladder supplies everything but thresholds. */
-export async function loadTimeline(db: Queryable, current?: Ladder): Promise<Timeline> {
-	const [ladder, versions] = await Promise.all([current ?? loadLadder(db), loadLadderVersions(db)]);
-	return timelineFrom(ladder, versions);
-}
-
-export function loadLadderVersions(db: Queryable): Promise<LadderVersion[]> {
-	return db.select().from(ladderVersions).orderBy(asc(ladderVersions.effectiveAt), asc(ladderVersions.id));
-}
-
-export function timelineFrom(ladder: Ladder, versions: readonly LadderVersion[]): Timeline {
-	if (versions.length === 0) return timelineOf(ladder);
-	return versions.map((v) => ({
-		at: v.effectiveAt,
-		ladder: ladder.map((t) => ({ ...t, pointsThreshold: v.thresholds[String(t.rank)] ?? null }))
-	}));
-}
-
-export function thresholdsOf(ladder: Ladder): Record<string, number | null> {
-	return Object.fromEntries(ladder.map((t) => [String(t.rank), t.pointsThreshold]));
-}
-
-/** The first version, from the beginning of time, so every history has thresholds to be judged by. */
-export async function seedLadderVersion(db: Queryable): Promise<void> {
-	const [any] = await db.select({ id: ladderVersions.id }).from(ladderVersions).limit(1);
-	if (!any) {
-		await db
-			.insert(ladderVersions)
-			.values({ effectiveAt: new Date(0), thresholds: thresholdsOf(await loadLadder(db)) });
-	}
-}
-
-/** The rules as stored (with when each was last changed). */
-export async function loadRules(db: Queryable): Promise<(EarningRule & { updatedAt: Date })[]> {
-	return db.select().from(earningRules).orderBy(asc(earningRules.kind));
-}
-
-export async function seedEarningRules(db: Queryable): Promise<void> {
-	await db.insert(earningRules).values(DEFAULT_RULES).onConflictDoNothing();
-}
-
-/** What the ledger stores to tell a retry (same payload) from a conflict (same key, other payload). */
-export function payloadHash(input: EngagementInput, occurredAt: Date): string {
-	const canonical = JSON.stringify([
-		input.memberId,
-		input.kind,
-		input.object ?? null,
-		occurredAt.toISOString(),
-		input.units ?? null,
-		input.adjustment ? [input.adjustment.points, input.adjustment.note] : null
-	]);
-	// Native hashing: a partner batch hashes a thousand of these.
-	return createHash('sha256').update(canonical).digest('hex');
 }
 
 export function stateOf(row: MemberTier): EarnedState {
@@ -196,13 +89,6 @@ async function findByKeys(tx: Queryable, keys: readonly string[]): Promise<Map<s
 		.from(engagements)
 		.where(sql`${engagements.idempotencyKey} in ${jsonList(keys, 'text')}`);
 	return new Map(rows.map((e) => [e.idempotencyKey, e]));
-}
-
-/** Rewarded engagements so far, per (member, kind, day) and per (member, kind, object). */
-export interface CapCounter {
-	today(memberId: string, kind: string, day: string): number;
-	forObject(memberId: string, kind: string, object: string | null): number;
-	add(memberId: string, kind: string, day: string, object: string | null): void;
 }
 
 async function loadCapCounts(
@@ -262,41 +148,6 @@ async function loadCapCounts(
 }
 
 type CapKey = { member_id: string; kind: string; key: string };
-
-export type Judgement =
-	{ points: number; cappedReason: string | null } | { rejected: RejectionCode; message: string };
-
-/** The points an item earns under the rules and caps, or why it cannot be recorded. */
-export function judge(
-	input: EngagementInput,
-	rules: Map<string, EarningRule>,
-	counts: CapCounter,
-	day: string
-): Judgement {
-	if (input.adjustment) {
-		if (!input.adjustment.note.trim())
-			return { rejected: 'invalid', message: 'An adjustment needs a reason.' };
-		if (!Number.isInteger(input.adjustment.points))
-			return { rejected: 'invalid', message: 'Points are whole numbers.' };
-		return { points: input.adjustment.points, cappedReason: null };
-	}
-	if (input.kind === ADJUSTMENT_KIND)
-		return { rejected: 'invalid', message: 'Adjustments need points and a reason.' };
-	const rule = rules.get(input.kind);
-	if (!rule) return { rejected: 'unknown_kind', message: `Unknown engagement kind "${input.kind}".` };
-	const object = input.object ?? null;
-	const result = award(
-		rule,
-		{
-			today: counts.today(input.memberId, input.kind, day),
-			forObject: counts.forObject(input.memberId, input.kind, object)
-		},
-		!!object,
-		input.units
-	);
-	if (result.points > 0) counts.add(input.memberId, input.kind, day, object);
-	return result;
-}
 
 type NewEntry = Omit<Engagement, 'id' | 'recordedAt'>;
 
@@ -637,7 +488,8 @@ export function tierRowOf(
 
 /**
  * Stores new earned states in one statement, logs every change of a member's (effective) tier and
- * posts a moment for each step up (unless `moments` is false: a rebuild corrects, it does not celebrate).
+ * announces each step up to the tier-up listeners in the same transaction (unless `moments` is false:
+ * a rebuild corrects, it does not celebrate).
  */
 export async function saveTierStates(
 	tx: Queryable,
@@ -658,8 +510,8 @@ export async function saveTierStates(
 	});
 	const changed = values.filter((v) => changes.has(v.row.memberId));
 	const ups = moments ? changed.filter((v) => v.rank > v.row.rank) : [];
-	// The update, the change log and the ladder for the moments are independent: one round trip.
-	const [, , ladder] = await Promise.all([
+	// The update and the change log are independent: one round trip.
+	await Promise.all([
 		tx.execute(sql`
 		update member_tiers as m set
 			earned_rank = v.earned_rank, reached_at = v.reached_at, held_until = v.held_until,
@@ -685,14 +537,12 @@ export async function saveTierStates(
 						route: v.route
 					}))
 				)
-			: null,
-		ups.length ? loadLadder(tx) : []
+			: null
 	]);
 	if (ups.length) {
-		const wording = (await loadMomentWordings(tx)).get('tier_up');
-		await addInboxItems(
+		await announceTierUps(
 			tx,
-			ups.flatMap((v) => tierUpMoment(ladder, v.row.memberId, changes.get(v.row.memberId)!, wording) ?? [])
+			ups.map((v) => ({ memberId: v.row.memberId, ...changes.get(v.row.memberId)! }))
 		);
 	}
 	return changes;
@@ -706,33 +556,6 @@ export async function saveTierState(
 	now: Date
 ): Promise<TierChange | null> {
 	return (await saveTierStates(tx, [{ row, state }], now)).get(row.memberId) ?? null;
-}
-
-/** "You reached Insider": an inbox item, and a celebration the next time the fan opens the app. */
-function tierUpMoment(
-	ladder: LadderRow[],
-	memberId: string,
-	change: TierChange,
-	wording: MomentWording | undefined
-): NewInboxItem | null {
-	const tier = ladder.find((t) => t.rank === change.toRank);
-	if (!tier) return null;
-	const before = ladder.find((t) => t.rank === change.fromRank);
-	const unlocked = tier.benefits.filter((b) => !before?.benefits.includes(b));
-	const text = renderMoment(
-		'tier_up',
-		{ tier: tier.name, unlocked: unlocked.length ? unlocked.join('; ') : `everything ${tier.name} offers` },
-		wording
-	);
-	if (!text) return null;
-	return {
-		memberId,
-		kind: 'tier_up',
-		...text,
-		link: '/me',
-		data: { rank: tier.rank, name: tier.name, colour: tier.colour, unlocked },
-		dedupeKey: `tier-up:${memberId}:${tier.rank}:${change.at.toISOString()}`
-	};
 }
 
 /** Recomputes one member from the ledger alone. */

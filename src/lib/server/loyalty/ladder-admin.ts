@@ -3,14 +3,8 @@ import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { Database, Queryable } from '../db';
 import { ladderVersions, memberTiers, tiers } from '../db/schema';
 import { audit } from '../audit';
-import {
-	loadLadder,
-	loadTimeline,
-	pointEntriesByMember,
-	saveTierStates,
-	stateOf,
-	thresholdsOf
-} from './engine';
+import { pointEntriesByMember, saveTierStates, stateOf } from './engine';
+import { loadLadder, loadTimeline, thresholdsOf } from './ladder-store';
 import { forgetCached } from '../cache';
 import { ladderProblems } from './ladder';
 import { addMonths, reevaluate, pointsAtOver, WINDOW_MONTHS, type Timeline } from './tier-state';

@@ -17,18 +17,10 @@ import type { Engagement, MemberTier } from '../db/schema';
 import { dayKey } from './earning';
 import { cached, forgetCached } from '../cache';
 import { cachedLadder } from './standing';
-import {
-	judge,
-	loadRules,
-	timelineFrom,
-	payloadHash,
-	recordEngagement,
-	stateOf,
-	tierRowOf,
-	type EngagementInput,
-	type EngagementResult,
-	type RecordOptions
-} from './engine';
+import { recordEngagement, stateOf, tierRowOf, type EngagementResult, type RecordOptions } from './engine';
+import { judge, payloadHash, type EngagementInput } from './judge';
+import { timelineFrom } from './ladder-store';
+import { loadRules } from './rules-store';
 import { foldEngagement, windowStart } from './tier-state';
 
 /** Why the quick path stepped aside (for tests and logs): the locked path did the work. */

@@ -3,7 +3,8 @@
 import { asc, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { memberTiers } from '../db/schema';
-import { loadTimeline, pointEntriesByMember, saveTierStates, stateOf } from './engine';
+import { pointEntriesByMember, saveTierStates, stateOf } from './engine';
+import { loadTimeline } from './ladder-store';
 import { replay, type EarnedState } from './tier-state';
 
 export interface RebuildReport {

@@ -6,7 +6,7 @@ import { earningRules } from '../db/schema';
 import { audit } from '../audit';
 import { forgetCached } from '../cache';
 import type { EarningRule } from './earning';
-import { loadRules } from './engine';
+import { loadRules } from './rules-store';
 
 export type RuleEdit = Pick<EarningRule, 'kind' | 'points' | 'perDay' | 'perObject' | 'active'>;
 

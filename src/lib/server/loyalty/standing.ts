@@ -6,11 +6,9 @@ import { preparedOnce } from '../db/prepared';
 import { rowsOf, type Queryable } from '../db';
 import { dateFromMs, epochMs } from '../db/batch';
 import { earningRules, engagements, type LadderVersion } from '../db/schema';
-import { loadLadder, loadLadderVersions, timelineFrom } from './engine';
+import { loadLadder, loadLadderVersions, timelineFrom, type LadderRow } from './ladder-store';
 import { computeProgress, type Progress } from './progress';
 import { advance, INITIAL_STATE, pointsAtOver, type EarnedState, type PointEntry } from './tier-state';
-
-export type LadderRow = Awaited<ReturnType<typeof loadLadder>>[number];
 
 export interface Standing {
 	ladder: LadderRow[];

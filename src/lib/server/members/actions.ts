@@ -4,11 +4,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { resendVerification } from '../auth/accounts';
+import { resendVerification } from '../accounts';
 import type { Database } from '../db';
 import { users, type Role } from '../db/schema';
-import { adjustmentSchema, adjustPoints } from '../loyalty/adjust';
-import { grantComp } from '../patronage/comps';
+import { adjustmentSchema, adjustPoints } from '../loyalty';
+import { grantComp } from '../patronage';
 import { refreshMemberActivityFor } from './activity';
 
 export type ActionOutcome<T = null> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };

@@ -7,8 +7,7 @@
 // corrects anything else. Staff actions on a member refresh that member at once.
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db';
-import { ADJUSTMENT_KIND } from '../loyalty/earning';
-import { windowStart } from '../loyalty/tier-state';
+import { ADJUSTMENT_KIND, windowStart } from '../loyalty';
 
 const DAY = 86_400_000;
 export const REFRESH_EVERY_MS = 10 * 60_000;

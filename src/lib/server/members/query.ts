@@ -4,7 +4,7 @@
 // always bound parameters. Erased accounts (tombstones) are never listed.
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db';
-import { notErased } from '../privacy/tombstones';
+import { notErased } from '../privacy';
 import { lastRefresh } from './activity';
 import { ACTIVE_DAYS, DORMANT_DAYS, PAGE_SIZE, type MembersFilter } from './filter';
 import { likePattern } from './filter';

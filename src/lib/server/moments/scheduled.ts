@@ -5,13 +5,10 @@ import { sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database } from '../db';
 import { getHouse } from '../house';
-import { dayKey } from '../loyalty/earning';
-import { recordEngagement } from '../loyalty/engine';
-import { getStanding } from '../loyalty/standing';
+import { dayKey, recordEngagement, getStanding } from '../loyalty';
 import { firstName, formatDay, formatPoints } from '../../format';
-import { notErased } from '../privacy/tombstones';
-import { yearsText } from './catalogue';
-import { postMoments, type MomentInput } from './post';
+import { notErased } from '../privacy';
+import { yearsText, postMoments, type MomentInput } from '../notifications';
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@
 // The key is shown once when it is created; the database keeps only its SHA-256 and a short prefix.
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { audit } from '../audit';
-import { generateToken, hashToken } from '../auth/token';
+import { generateToken, hashToken } from '../auth';
 import type { Queryable } from '../db';
 import { apiKeys, type ApiKey } from '../db/schema';
 

@@ -4,22 +4,23 @@
 // transaction: a bad item writes nothing and does not stop the others.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { normaliseEmail } from '../auth/users';
+import { normaliseEmail } from '../auth';
 import type { Database, Queryable } from '../db';
 import { jsonList } from '../db/batch';
 import { engagements, users, type ApiKey, type Engagement, type MemberTier } from '../db/schema';
-import type { EarningRule } from '../loyalty/earning';
 import {
+	type EarningRule,
 	loadRules,
 	loadTimeline,
 	lockMemberTiers,
 	payloadHash,
 	recordEngagements,
 	type BatchResult,
-	type EngagementInput
-} from '../loyalty/engine';
-import { addMonths, WINDOW_MONTHS } from '../loyalty/tier-state';
-import { notErased } from '../privacy/tombstones';
+	type EngagementInput,
+	addMonths,
+	WINDOW_MONTHS
+} from '../loyalty';
+import { notErased } from '../privacy';
 
 export const MAX_BATCH_ITEMS = 1000;
 /** A batch of 1,000 items with every field at its maximum length still fits. */

@@ -10,9 +10,10 @@ import {
 	pointEntriesByMember,
 	saveTierState,
 	stateOf,
-	type TierChange
-} from '../loyalty/engine';
-import { advance, windowPoints } from '../loyalty/tier-state';
+	type TierChange,
+	advance,
+	windowPoints
+} from '../loyalty';
 import { accessOf, paidGrantOf, type PaidGrant } from './access';
 
 /** Every grant the member holds now. */

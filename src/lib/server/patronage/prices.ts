@@ -107,3 +107,17 @@ export async function priceFor(
 	if (amount !== row.price.amountMinor || row.tier.currency !== row.price.currency) return null;
 	return { ...row.price, tierName: row.tier.name };
 }
+
+/** Each tier's list prices (minor units), as staff set them on the ladder. */
+export function tierPrices(
+	db: Queryable
+): Promise<{ rank: number; monthly: number | null; yearly: number | null; currency: string }[]> {
+	return db
+		.select({
+			rank: tiers.rank,
+			monthly: tiers.monthlyPriceMinor,
+			yearly: tiers.yearlyPriceMinor,
+			currency: tiers.currency
+		})
+		.from(tiers);
+}

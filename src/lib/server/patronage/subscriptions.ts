@@ -15,7 +15,7 @@ import {
 	type BillingInterval,
 	type PatronSubscription
 } from '../db/schema';
-import { lockMemberTiers } from '../loyalty/engine';
+import { lockMemberTiers } from '../loyalty';
 import { accessOf, classifyChange, isTerminal, mrrOf, type ChangeSide } from './access';
 import { syncPaidTier } from './paid-tier';
 

@@ -15,7 +15,7 @@ import {
 	stripeEvents
 } from '../db/schema';
 import { log } from '../log';
-import { recordEngagement } from '../loyalty/engine';
+import { recordEngagement } from '../loyalty';
 import { wholeUnits } from './access';
 import type { Payments } from './payments';
 import { applySnapshot, liveSubscriptions, memberForCustomer, type Snapshot } from './subscriptions';

@@ -3,8 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db';
 import { firstName, formatDateTime } from '../../format';
-import { postMoments } from '../moments/post';
-import { notErased } from '../privacy/tombstones';
+import { postMoments } from '../notifications';
+import { notErased } from '../privacy';
 
 export const CLOSING_NOTICE_MS = 24 * 3600_000;
 

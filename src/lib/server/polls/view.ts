@@ -1,10 +1,9 @@
 // What the poll pages show, as plain serialisable data. Results are only built for viewers who
 // may see them (rules.canSeeResults), so hidden counts never reach the HTML or __data.json.
 import type { Queryable } from '../db';
-import { loadLadder } from '../loyalty/engine';
-import { getStanding } from '../loyalty/standing';
-import type { PollWithOptions, PollResults } from './polls';
-import { pollResults } from './polls';
+import { loadLadder, getStanding } from '../loyalty';
+import type { PollWithOptions, PollResults } from './store';
+import { pollResults } from './store';
 
 export interface ResultRow {
 	optionId: number;

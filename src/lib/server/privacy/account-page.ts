@@ -1,10 +1,9 @@
 // What /account/privacy shows about the signed-in member, and the export as a download.
 import { and, eq, ne } from 'drizzle-orm';
 import { audit } from '../audit';
-import { getUserById } from '../auth/users';
+import { getUserById, consume, type Limit } from '../auth';
 import type { Database } from '../db';
 import { users } from '../db/schema';
-import { consume, type Limit } from '../rate-limit';
 import { exportMemberData } from './member-data';
 
 /** Exports are heavy: a few an hour per member is plenty. */

@@ -4,13 +4,12 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { verifyPassword } from '../auth/password';
-import { getUserById } from '../auth/users';
+import { verifyPassword, getUserById } from '../auth';
 import type { Database, Queryable } from '../db';
 import { accountDeletions, users } from '../db/schema';
 import { getHouse } from '../house';
 import { log } from '../log';
-import { sendMail } from '../mail/outbox';
+import { sendMail } from '../notifications';
 import { beforeAccountDeletion, DeletionBlockedError, type DeletionSubject } from './hooks';
 import { eraseMemberData } from './member-data';
 import { accountDeletedMessage } from './messages';

@@ -3,9 +3,7 @@
 // Hooks run in order, before the confirmation email and the erasure; if one throws, nothing is
 // erased and the member is told which step failed.
 import type { Database } from '../db';
-import { cancelSubscriptionsOf } from '../patronage/checkout';
-import { getPayments } from '../patronage/payments';
-import { liveSubscriptions } from '../patronage/subscriptions';
+import { cancelSubscriptionsOf, getPayments, liveSubscriptions } from '../patronage';
 
 export interface DeletionSubject {
 	id: string;

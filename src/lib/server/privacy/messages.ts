@@ -1,5 +1,5 @@
 // The privacy emails: account deleted, and the warning before an inactive account is removed.
-import { layout } from '../mail/templates';
+import { layout } from '../notifications';
 
 interface Message {
 	subject: string;

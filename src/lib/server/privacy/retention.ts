@@ -8,7 +8,7 @@ import { mailOutbox, privacyRuns, retentionNotices } from '../db/schema';
 import { formatDay } from '../../format';
 import { getHouse } from '../house';
 import { log } from '../log';
-import { sendMail } from '../mail/outbox';
+import { sendMail } from '../notifications';
 import { deleteAccount } from './delete-account';
 import { inactiveWarningMessage } from './messages';
 import {

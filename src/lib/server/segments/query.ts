@@ -2,7 +2,7 @@
 // as parameters. Points and activity come from the engagement ledger; tier from member_tiers.
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db';
-import { addMonths } from '../loyalty/tier-state';
+import { addMonths } from '../loyalty';
 import type { SegmentFilter } from './filter';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
-import { getUserById } from '../auth/users';
+import { getUserById } from '../auth';
 import {
 	events,
 	presaleClaims,
@@ -14,8 +14,7 @@ import {
 	type PresaleEntry
 } from '../db/schema';
 import { audit } from '../audit';
-import { recordEngagement } from '../loyalty/engine';
-import { getStanding } from '../loyalty/standing';
+import { recordEngagement, getStanding } from '../loyalty';
 import { ACTIVE_STATUSES, heldSeats, insertClaim, lockWindow, returnSeats } from './inventory';
 import { audienceOf, claimRefusal, registrationRefusal, windowPhase, type Refusal } from './window-state';
 

@@ -14,9 +14,8 @@ import {
 	type PresaleWindow
 } from '../db/schema';
 import { audit } from '../audit';
-import { applyWording } from '../moments/post';
-import { addInboxItems, type NewInboxItem } from '../inbox';
-import { loadLadder } from '../loyalty/engine';
+import { applyWording, notify, type NewInboxItem } from '../notifications';
+import { loadLadder } from '../loyalty';
 import { newDrawSeed, runWeightedDraw } from './draw';
 import { insertClaim, lockWindow, returnSeats, rollForward } from './inventory';
 import { audienceOf, deadlineLabel, windowPhase } from './window-state';
@@ -112,7 +111,7 @@ export async function runDraw(
 				updatedAt: now
 			})
 			.where(eq(presaleWindows.id, w.id));
-		await addInboxItems(tx, inbox);
+		await notify(tx, inbox);
 		await audit(tx, {
 			actorId: options.actorId ?? null,
 			action: 'presale.draw',
@@ -168,7 +167,7 @@ export async function notifyOpenings(db: Database, now: Date): Promise<number> {
 				.where(and(eq(users.role, 'fan'), w.minRank <= 0 ? undefined : gte(memberTiers.rank, w.minRank)));
 			const audience = audienceOf(tier, w.minRank, top);
 			const until = deadlineLabel(w.closesAt, now, event.timeZone);
-			await addInboxItems(
+			await notify(
 				tx,
 				await applyWording(
 					tx,
@@ -254,7 +253,7 @@ export async function expireDueOffers(db: Database, now: Date): Promise<number> 
 			if (!claim) return;
 			await returnSeats(tx, w, claim.seats, now);
 			const [event] = await tx.select().from(events).where(eq(events.id, w.eventId));
-			await addInboxItems(tx, [
+			await notify(tx, [
 				{
 					memberId: claim.memberId,
 					kind: 'presale_offer_expired',

@@ -11,7 +11,7 @@ import {
 	type PresaleClaim,
 	type PresaleWindow
 } from '../db/schema';
-import { addInboxItems, type NewInboxItem } from '../inbox';
+import { notify, type NewInboxItem } from '../notifications';
 import { generatePresaleCode } from './codes';
 import { deadlineLabel, rolloverTarget, windowPhase } from './window-state';
 
@@ -143,7 +143,7 @@ export async function offerToWaitlist(tx: Queryable, windowId: number, now: Date
 			dedupeKey: `presale-offer:${next.id}`
 		});
 	}
-	await addInboxItems(tx, inbox);
+	await notify(tx, inbox);
 	if (w.seatsRemaining > 0 && windowPhase(w, now) === 'closed')
 		await rollForward(tx, w, w.seatsRemaining, now);
 	return offers;

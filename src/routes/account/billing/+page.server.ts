@@ -1,10 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { log } from '$lib/server/log';
-import { getBillingSummary } from '$lib/server/patronage/billing';
-import { openPortal } from '$lib/server/patronage/checkout';
-import { getPayments } from '$lib/server/patronage/payments';
+import { getBillingSummary, openPortal, getPayments } from '$lib/server/patronage';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
 

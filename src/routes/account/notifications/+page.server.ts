@@ -1,31 +1,33 @@
 import { fail } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { users } from '$lib/server/db/schema';
+import { getBirthday, setBirthday } from '$lib/server/accounts';
 import { parseForm } from '$lib/server/forms';
-import { loadRecipients } from '$lib/server/notifications/deliveries';
-import { CHANNELS, NOTIFICATION_KINDS, preferenceKey, wants } from '$lib/server/notifications/kinds';
 import {
+	loadRecipients,
+	CHANNELS,
+	NOTIFICATION_KINDS,
+	preferenceKey,
+	wants,
 	listSubscriptions,
 	parseSubscription,
 	removeSubscription,
 	saveSubscription,
-	vapidKeys
-} from '$lib/server/notifications/push';
-import { setPreference } from '$lib/server/notifications/unsubscribe';
+	vapidKeys,
+	setPreference
+} from '$lib/server/notifications';
 import { birthdayProblem } from '$lib/birthday';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = getDb();
-	const [recipients, devices, keys, [birthday]] = await Promise.all([
+	const [recipients, devices, keys, birthday] = await Promise.all([
 		loadRecipients(db, [user.id]),
 		listSubscriptions(db, user.id),
 		vapidKeys(db),
-		db.select({ month: users.birthdayMonth, day: users.birthdayDay }).from(users).where(eq(users.id, user.id))
+		getBirthday(db, user.id)
 	]);
 	const recipient = recipients.get(user.id)!;
 	return {
@@ -88,10 +90,7 @@ export const actions: Actions = {
 				errors: parsed.errors,
 				values: { month: String(form.get('month') ?? ''), day: String(form.get('day') ?? '') }
 			});
-		await getDb()
-			.update(users)
-			.set({ birthdayMonth: parsed.data.month, birthdayDay: parsed.data.day, updatedAt: new Date() })
-			.where(eq(users.id, user.id));
+		await setBirthday(getDb(), user.id, parsed.data);
 		return { action: 'birthday', saved: true };
 	},
 	subscribe: async (event) => {

@@ -1,17 +1,16 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/auth/guard';
-import { deleteSessionCookie } from '$lib/server/auth/session';
+import { requireUser, deleteSessionCookie, consume, retryMessage } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
 import { parseForm } from '$lib/server/forms';
 import { log } from '$lib/server/log';
-import { DELETE_LIMIT, privacySettings } from '$lib/server/privacy/account-page';
-import { updateConsents } from '$lib/server/privacy/consents';
 import {
+	DELETE_LIMIT,
+	privacySettings,
+	updateConsents,
 	CONFIRM_PHRASE,
 	deleteAccountSchema,
 	requestAccountDeletion
-} from '$lib/server/privacy/delete-account';
-import { consume, retryMessage } from '$lib/server/rate-limit';
+} from '$lib/server/privacy';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { isStaff, requireUser } from '$lib/server/auth/guard';
+import { isStaff, requireUser } from '$lib/server/auth';
 import {
 	addPost,
 	getBoard,
@@ -8,9 +8,9 @@ import {
 	listPosts,
 	listSessions,
 	moderatePost,
-	rsvp
-} from '$lib/server/board/boards';
-import type { PostView } from '$lib/server/board/boards';
+	rsvp,
+	type PostView
+} from '$lib/server/board';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 interface PostData {

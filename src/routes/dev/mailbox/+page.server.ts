@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { listMail } from '$lib/server/mail/outbox';
+import { listMail } from '$lib/server/notifications';
 import type { PageServerLoad } from './$types';
 
 // Development only: the outbox, readable in the browser when no SMTP server is configured.

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { loadDropPage } from '$lib/server/drops/fan';
+import { requireUser } from '$lib/server/auth';
+import { loadDropPage } from '$lib/server/drops';
 import type { PageServerLoad } from './$types';
 
 // The access rule runs here, on every request (page and __data.json alike): a locked drop's

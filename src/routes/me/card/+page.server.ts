@@ -1,14 +1,14 @@
 import QRCode from 'qrcode';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import {
 	formatManualCode,
 	getMemberCardKey,
 	manualCode,
-	signMemberToken
-} from '$lib/server/loyalty/member-card';
-import { getStanding } from '$lib/server/loyalty/standing';
+	signMemberToken,
+	getStanding
+} from '$lib/server/loyalty';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { listInbox, markAllRead } from '$lib/server/inbox';
+import { requireUser } from '$lib/server/auth';
+import { listInbox, markAllRead } from '$lib/server/notifications';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

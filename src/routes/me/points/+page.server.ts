@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { getStanding, listActivity } from '$lib/server/loyalty/standing';
+import { requireUser } from '$lib/server/auth';
+import { getStanding, listActivity } from '$lib/server/loyalty';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 25;

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { listMemberTickets } from '$lib/server/tickets/events';
+import { listMemberTickets } from '$lib/server/tickets';
 import type { PageServerLoad } from './$types';
 
 // The QR is rendered here as SVG inside the page's HTML, so the service worker's saved copy of this

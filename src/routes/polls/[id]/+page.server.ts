@@ -1,10 +1,20 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { isStaff, requireUser } from '$lib/server/auth/guard';
-import type { BallotInput } from '$lib/server/polls/ballot';
-import { castBallot, getBallot, getPoll } from '$lib/server/polls/polls';
-import { canSeeResults, isEligible, pollPhase, visibilityText } from '$lib/server/polls/rules';
-import { loadResultsView, memberRank, pollSummaryView, tierNames } from '$lib/server/polls/view';
+import { isStaff, requireUser } from '$lib/server/auth';
+import {
+	type BallotInput,
+	castBallot,
+	getBallot,
+	getPoll,
+	canSeeResults,
+	isEligible,
+	pollPhase,
+	visibilityText,
+	loadResultsView,
+	memberRank,
+	pollSummaryView,
+	tierNames
+} from '$lib/server/polls';
 import type { Actions, PageServerLoad } from './$types';
 
 function pollId(raw: string): number {

@@ -1,8 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { newPasswordSchema, resetPassword } from '$lib/server/auth/accounts';
-import { peekEmailToken } from '$lib/server/auth/email-tokens';
-import { setSessionCookie } from '$lib/server/auth/session';
+import { newPasswordSchema, resetPassword } from '$lib/server/accounts';
+import { peekEmailToken, setSessionCookie } from '$lib/server/auth';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { adjustmentSchema, adjustPoints } from '$lib/server/loyalty/adjust';
+import { requireStaff } from '$lib/server/auth';
+import { adjustmentSchema, adjustPoints } from '$lib/server/loyalty';
 import { formValues, parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

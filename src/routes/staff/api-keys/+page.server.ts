@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { parseForm } from '$lib/server/forms';
-import { loadRules } from '$lib/server/loyalty/engine';
-import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners/api-keys';
+import { loadRules } from '$lib/server/loyalty';
+import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners';
 import type { Actions, PageServerLoad } from './$types';
 
 // Formatted here, in the house's time zone, so server and browser render the same text.

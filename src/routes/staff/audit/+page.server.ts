@@ -1,13 +1,13 @@
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { listAudit } from '$lib/server/members/audit-log';
 import {
+	listAudit,
 	actionLabel,
 	auditParams,
 	describeDetails,
 	isMemberSubject,
 	parseAuditFilter
-} from '$lib/server/members/audit-text';
+} from '$lib/server/members';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

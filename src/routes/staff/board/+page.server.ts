@@ -1,9 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { requireStaff } from '$lib/server/auth/guard';
-import { parseBoardForm } from '$lib/server/board/board-form';
-import { createBoard, listBoards } from '$lib/server/board/boards';
+import { requireStaff } from '$lib/server/auth';
+import { parseBoardForm, createBoard, listBoards } from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

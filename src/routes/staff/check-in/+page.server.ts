@@ -1,11 +1,11 @@
 import { fail, type Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
 import { log } from '$lib/server/log';
-import { checkInMember, normaliseVenue, type CheckInResult } from '$lib/server/loyalty/check-in';
+import { checkInMember, normaliseVenue, type CheckInResult } from '$lib/server/door';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The venue of this door, remembered on this device between scans and visits. */

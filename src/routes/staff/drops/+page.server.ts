@@ -1,7 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { tierOptions } from '$lib/server/drops/editor';
-import { listStaffDrops } from '$lib/server/drops/store';
+import { requireStaff } from '$lib/server/auth';
+import { tierOptions, listStaffDrops } from '$lib/server/drops';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

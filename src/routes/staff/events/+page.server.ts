@@ -1,11 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { formValues } from '$lib/server/forms';
-import { createEvent, listEventsForStaff } from '$lib/server/tickets/events';
-import { timeZones } from '$lib/server/tickets/forms';
-import { parseEventForm } from '$lib/server/tickets/validation';
+import { createEvent, listEventsForStaff, timeZones, parseEventForm } from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,28 +1,26 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import {
 	listIdeasForStaff,
 	pollsAcceptingOptions,
+	isIdeaStatus,
+	IDEA_STATUSES,
 	setIdeaStatus,
 	STATUS_LABEL,
 	takeIdeaIntoPoll
-} from '$lib/server/ideas/ideas';
-import { ideaStatus, type IdeaStatus } from '$lib/server/db/schema';
+} from '$lib/server/ideas';
 import type { Actions, PageServerLoad } from './$types';
-
-const isStatus = (s: string | null): s is IdeaStatus =>
-	!!s && (ideaStatus.enumValues as readonly string[]).includes(s);
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	const db = getDb();
 	const filter = event.url.searchParams.get('status');
-	const status = isStatus(filter) ? filter : null;
+	const status = isIdeaStatus(filter) ? filter : null;
 	const [rows, polls] = await Promise.all([listIdeasForStaff(db, status), pollsAcceptingOptions(db)]);
 	return {
 		status,
-		statuses: ideaStatus.enumValues.map((s) => ({ value: s, label: STATUS_LABEL[s] })),
+		statuses: IDEA_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] })),
 		ideas: rows.map((r) => ({
 			id: r.id,
 			title: r.title,
@@ -51,7 +49,7 @@ export const actions: Actions = {
 		const id = ideaId(form);
 		const status = String(form.get('status') ?? '');
 		const reason = String(form.get('reason') ?? '');
-		if (!isStatus(status) || status === 'in_poll')
+		if (!isIdeaStatus(status) || status === 'in_poll')
 			return fail(400, {
 				idea: id,
 				errors: { status: 'Choose a status.' } as Record<string, string>,

@@ -1,10 +1,8 @@
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { DEFINITIONS } from '$lib/server/insights/definitions';
-import { parsePeriod, periodQuery } from '$lib/server/insights/period';
-import { loadInsights } from '$lib/server/insights/queries';
-import { dayKey } from '$lib/server/loyalty/earning';
+import { DEFINITIONS, parsePeriod, periodQuery, loadInsights } from '$lib/server/insights';
+import { dayKey } from '$lib/server/loyalty';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

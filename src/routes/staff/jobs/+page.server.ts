@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb, rowsOf } from '$lib/server/db';
 import { jobOverview } from '$lib/server/jobs';

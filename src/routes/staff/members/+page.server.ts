@@ -1,9 +1,8 @@
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { membersParams, parseMembersFilter } from '$lib/server/members/filter';
-import { listMembers } from '$lib/server/members/query';
-import { describeSegment } from '$lib/server/segments/filter';
+import { loadLadder } from '$lib/server/loyalty';
+import { membersParams, parseMembersFilter, listMembers } from '$lib/server/members';
+import { describeSegment } from '$lib/server/segments';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,12 +1,19 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { audit } from '$lib/server/audit';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
 import { parseForm } from '$lib/server/forms';
 import { getHouse } from '$lib/server/house';
-import { MOMENTS, momentDefinition, renderMoment, wordingProblems } from '$lib/server/moments/catalogue';
-import { loadMomentWordings, resetMomentWording, saveMomentWording } from '$lib/server/moments/post';
+import {
+	MOMENTS,
+	momentDefinition,
+	renderMoment,
+	wordingProblems,
+	loadMomentWordings,
+	resetMomentWording,
+	saveMomentWording
+} from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Example values for the preview, so staff see the words as a fan will. */

@@ -1,14 +1,18 @@
 import { fail } from '@sveltejs/kit';
-import { desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { getUserByEmail } from '$lib/server/auth/users';
+import { requireStaff, getUserByEmail } from '$lib/server/auth';
 import { config } from '$lib/server/config';
-import { patronSubscriptions, subscriptionEvents, users } from '$lib/server/db/schema';
 import { formValues, parseForm } from '$lib/server/forms';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { grantComp, listActiveComps, revokeComp } from '$lib/server/patronage/comps';
+import { loadLadder } from '$lib/server/loyalty';
+import {
+	grantComp,
+	listActiveComps,
+	listPatrons,
+	recentSubscriptionEvents,
+	revokeComp,
+	totalMrr
+} from '$lib/server/patronage';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,45 +20,15 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const [ladder, patrons, recent, comps] = await Promise.all([
 		loadLadder(db),
-		db
-			.select({
-				name: users.displayName,
-				email: users.email,
-				tierRank: patronSubscriptions.grantedRank,
-				status: patronSubscriptions.status,
-				mrr: patronSubscriptions.mrrMinor,
-				currency: patronSubscriptions.currency,
-				cancelAtPeriodEnd: patronSubscriptions.cancelAtPeriodEnd
-			})
-			.from(patronSubscriptions)
-			.innerJoin(users, eq(users.id, patronSubscriptions.memberId))
-			.where(isNotNull(patronSubscriptions.grantedRank))
-			.orderBy(desc(patronSubscriptions.mrrMinor))
-			.limit(200),
-		db
-			.select({
-				id: subscriptionEvents.id,
-				name: users.displayName,
-				kind: subscriptionEvents.kind,
-				fromRank: subscriptionEvents.fromRank,
-				toRank: subscriptionEvents.toRank,
-				delta: subscriptionEvents.mrrDeltaMinor,
-				currency: subscriptionEvents.currency,
-				at: subscriptionEvents.occurredAt
-			})
-			.from(subscriptionEvents)
-			.innerJoin(users, eq(users.id, subscriptionEvents.memberId))
-			.orderBy(desc(subscriptionEvents.occurredAt), desc(subscriptionEvents.id))
-			.limit(20),
+		listPatrons(db),
+		recentSubscriptionEvents(db),
 		listActiveComps(db)
 	]);
-	const [mrr] = await db
-		.select({ total: sql<number>`coalesce(sum(${patronSubscriptions.mrrMinor}), 0)`.mapWith(Number) })
-		.from(patronSubscriptions);
+	const mrr = await totalMrr(db);
 	const nameOf = (rank: number | null) =>
 		rank === null ? '—' : (ladder.find((t) => t.rank === rank)?.name ?? `Rank ${rank}`);
 	return {
-		mrr: mrr.total,
+		mrr,
 		paidTiers: ladder.filter((t) => t.purchasable).map((t) => ({ rank: t.rank, name: t.name })),
 		patrons: patrons.map((p) => ({ ...p, tier: nameOf(p.tierRank) })),
 		recent: recent.map((r) => ({

@@ -1,7 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { listPolls } from '$lib/server/polls/polls';
-import { pollPhase } from '$lib/server/polls/rules';
+import { requireStaff } from '$lib/server/auth';
+import { listPolls, pollPhase } from '$lib/server/polls';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { loadRules } from '$lib/server/loyalty/engine';
-import { updateRules, type RuleEdit } from '$lib/server/loyalty/rules-admin';
+import { requireStaff } from '$lib/server/auth';
+import { loadRules, updateRules, type RuleEdit } from '$lib/server/loyalty';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

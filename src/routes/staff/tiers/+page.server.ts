@@ -1,24 +1,15 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { tiers } from '$lib/server/db/schema';
-import { requireStaff } from '$lib/server/auth/guard';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { updateLadder, type TierEdit } from '$lib/server/loyalty/ladder-admin';
-import { listPrices } from '$lib/server/patronage/prices';
+import { requireStaff } from '$lib/server/auth';
+import { loadLadder, updateLadder, type TierEdit } from '$lib/server/loyalty';
+import { listPrices, tierPrices } from '$lib/server/patronage';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	const db = getDb();
 	const [ladder, stripe] = await Promise.all([loadLadder(db), listPrices(db)]);
-	const prices = await db
-		.select({
-			rank: tiers.rank,
-			monthly: tiers.monthlyPriceMinor,
-			yearly: tiers.yearlyPriceMinor,
-			currency: tiers.currency
-		})
-		.from(tiers);
+	const prices = await tierPrices(db);
 	return {
 		tiers: ladder.map((t) => ({
 			rank: t.rank,

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
 import { parseForm } from '$lib/server/forms';
 import {
@@ -8,9 +8,9 @@ import {
 	confirmOffer,
 	registerForDraw,
 	releaseClaim,
-	withdrawEntry
-} from '$lib/server/tickets/claims';
-import { listEventsForMember } from '$lib/server/tickets/events';
+	withdrawEntry,
+	listEventsForMember
+} from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { limitText, ruleOrder } from '$lib/server/loyalty/earning';
-import { loadLadder, loadRules } from '$lib/server/loyalty/engine';
-import { WINDOW_MONTHS } from '$lib/server/loyalty/tier-state';
+import { limitText, ruleOrder, loadLadder, loadRules, WINDOW_MONTHS } from '$lib/server/loyalty';
 import type { PageServerLoad } from './$types';
 
 // Public, and generated from the very configuration the engine runs on.

@@ -1,7 +1,7 @@
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { getStanding } from '$lib/server/loyalty/standing';
-import { checkoutState } from '$lib/server/patronage/checkout';
+import { requireUser } from '$lib/server/auth';
+import { getStanding } from '$lib/server/loyalty';
+import { checkoutState } from '$lib/server/patronage';
 import type { PageServerLoad } from './$types';
 
 // Back from Checkout. The redirect proves nothing: only the webhook confirms, so this waits for it.

@@ -3,15 +3,15 @@
 // POSTs here (RFC 8058, allowed past the cross-site check by src/lib/server/csrf.ts).
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { ALL_KINDS } from '$lib/server/notifications/dispatch';
-import { kindInfo } from '$lib/server/notifications/kinds';
 import {
+	ALL_KINDS,
+	kindInfo,
 	applyUnsubscribe,
 	setPreference,
 	unsubscribeSecret,
 	verifyUnsubscribe,
 	type UnsubscribeTarget
-} from '$lib/server/notifications/unsubscribe';
+} from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 async function target(token: string): Promise<UnsubscribeTarget> {

@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { verifyEmail } from '$lib/server/auth/accounts';
+import { verifyEmail } from '$lib/server/accounts';
 import type { PageServerLoad } from './$types';
 
 // The link itself is the action: opening it confirms the address (harmless if a mail scanner opens it first).

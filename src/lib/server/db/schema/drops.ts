@@ -16,8 +16,13 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import type { DropWindow } from '../../drops/access';
-import { timestamps, users } from './core';
+import { timestamps, users } from './accounts';
+
+/** An early-access window of a drop: fans of `rank` and above may open it `delayMinutes` after publishing. */
+export interface DropWindow {
+	rank: number;
+	delayMinutes: number;
+}
 
 export const dropStatusEnum = pgEnum('drop_status', ['draft', 'scheduled', 'published', 'archived']);
 export type DropStatus = (typeof dropStatusEnum.enumValues)[number];

@@ -1,11 +1,17 @@
-// The whole schema, one module per capability so each can grow without touching the others.
+// The whole schema, one module per domain so each can grow without touching the others.
 // `drizzle-kit generate` reads this file (drizzle.config.ts); the app imports `$lib/server/db/schema`.
-export * from './core';
+export * from './accounts';
+export * from './house';
+export * from './loyalty';
+export * from './partners';
+export * from './messages';
+export * from './notifications';
 export * from './patronage';
 export * from './drops';
 export * from './tickets';
 export * from './polls';
+export * from './ideas';
+export * from './board';
 export * from './privacy';
-export * from './notifications';
 export * from './members';
 export * from './insights';

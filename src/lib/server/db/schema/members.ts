@@ -5,7 +5,7 @@
 // indexes in sort order and stop after a page instead of sorting every member.
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, serial, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from './core';
+import { users } from './accounts';
 
 export const memberActivity = pgTable(
 	'member_activity',

@@ -14,7 +14,8 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import { inboxItems, users } from './core';
+import { users } from './accounts';
+import { inboxItems } from './messages';
 
 export const notificationPreferences = pgTable(
 	'notification_preferences',

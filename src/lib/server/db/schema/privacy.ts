@@ -1,7 +1,7 @@
 // Tables for privacy: which accounts were erased (tombstones) and the inactive-account retention
 // warnings. None of them holds personal data beyond a member id.
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from './core';
+import { users } from './accounts';
 
 /** One row per erased account: the users row stays as an anonymised tombstone, this says so. */
 export const accountDeletions = pgTable('account_deletions', {

@@ -17,7 +17,7 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import { timestamps, users } from './core';
+import { timestamps, users } from './accounts';
 
 export const events = pgTable(
 	'events',

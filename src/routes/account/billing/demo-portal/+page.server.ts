@@ -1,18 +1,18 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { loadLadder } from '$lib/server/loyalty/engine';
+import { requireUser } from '$lib/server/auth';
+import { loadLadder } from '$lib/server/loyalty';
 import {
 	endPeriod,
 	portalUpdate,
 	recoverPayment,
 	subscriptionPrice,
-	type FakeEvent
-} from '$lib/server/patronage/fake-stripe/api';
-import { deliverDemoEvents } from '$lib/server/patronage/demo';
-import { getPayments } from '$lib/server/patronage/payments';
-import { listPrices } from '$lib/server/patronage/prices';
-import { liveSubscriptions } from '$lib/server/patronage/subscriptions';
+	type FakeEvent,
+	deliverDemoEvents,
+	getPayments,
+	listPrices,
+	liveSubscriptions
+} from '$lib/server/patronage';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request'>;

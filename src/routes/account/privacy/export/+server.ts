@@ -1,8 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireUser, retryMessage } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { exportForDownload } from '$lib/server/privacy/account-page';
-import { retryMessage } from '$lib/server/rate-limit';
+import { exportForDownload } from '$lib/server/privacy';
 import type { RequestHandler } from './$types';
 
 /** "Download my data": every row about the member, as a JSON file. */

@@ -2,8 +2,7 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { log } from '$lib/server/log';
-import { getPayments } from '$lib/server/patronage/payments';
-import { receiveStripeWebhook } from '$lib/server/patronage/webhook';
+import { getPayments, receiveStripeWebhook } from '$lib/server/patronage';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals }) => {

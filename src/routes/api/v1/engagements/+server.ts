@@ -3,16 +3,17 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { log } from '$lib/server/log';
-import { authenticateApiKey, bearerToken } from '$lib/server/partners/api-keys';
 import {
+	authenticateApiKey,
+	bearerToken,
 	ingestBatch,
 	MAX_BODY_BYTES,
 	parseIngestBody,
 	rateLimitKey,
 	REQUEST_LIMIT,
 	type BatchOutcome
-} from '$lib/server/partners/ingest';
-import { consume } from '$lib/server/rate-limit';
+} from '$lib/server/partners';
+import { consume } from '$lib/server/auth';
 import type { RequestHandler } from './$types';
 
 const NO_STORE = { 'cache-control': 'no-store' };

@@ -3,7 +3,7 @@
 import { error } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { memberFeed } from '$lib/server/drops/feed';
+import { memberFeed } from '$lib/server/drops';
 import { getHouse } from '$lib/server/house';
 import type { RequestHandler } from './$types';
 

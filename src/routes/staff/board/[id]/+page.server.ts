@@ -1,19 +1,26 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { requireStaff } from '$lib/server/auth/guard';
-import { parseDeadline, parseSessionForm } from '$lib/server/board/board-form';
-import { addPost, addSession, getBoard, invitationsOfBoard, inviteSegment } from '$lib/server/board/boards';
+import { requireStaff } from '$lib/server/auth';
+import {
+	parseDeadline,
+	parseSessionForm,
+	addPost,
+	addSession,
+	getBoard,
+	invitationsOfBoard,
+	inviteSegment
+} from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { utcToHouseLocal } from '$lib/server/polls/house-time';
+import { loadLadder } from '$lib/server/loyalty';
+import { utcToHouseLocal } from '$lib/server/polls';
 import {
 	describeSegment,
 	EMPTY_FILTER,
 	parseSegmentFilter,
-	segmentParams
-} from '$lib/server/segments/filter';
-import { previewSegment } from '$lib/server/segments/query';
+	segmentParams,
+	previewSegment
+} from '$lib/server/segments';
 import type { Actions, PageServerLoad } from './$types';
 
 function boardId(raw: string): number {

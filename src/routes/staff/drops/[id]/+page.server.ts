@@ -1,21 +1,24 @@
 import { error, fail } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { formValues } from '$lib/server/forms';
-import { formValuesOf, previewBody, tierOptions } from '$lib/server/drops/editor';
-import { deleteMedia, storeUpload } from '$lib/server/drops/media';
-import { runDropsDueWork } from '$lib/server/drops/releases';
 import {
+	formValuesOf,
+	previewBody,
+	tierOptions,
+	deleteMedia,
+	storeUpload,
+	runDropsDueWork,
 	changeStatus,
 	getDrop,
 	listMedia,
 	listRevisions,
 	rerenderBody,
 	saveDrop,
-	setPinned
-} from '$lib/server/drops/store';
-import { parseDropForm } from '$lib/server/drops/validate';
+	setPinned,
+	parseDropForm
+} from '$lib/server/drops';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function dropId(event: Pick<RequestEvent, 'params'>): number {

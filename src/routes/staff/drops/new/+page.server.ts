@@ -1,12 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { formValues } from '$lib/server/forms';
-import { previewBody, tierOptions } from '$lib/server/drops/editor';
-import { runDropsDueWork } from '$lib/server/drops/releases';
-import { saveDrop } from '$lib/server/drops/store';
-import { parseDropForm } from '$lib/server/drops/validate';
+import { previewBody, tierOptions, runDropsDueWork, saveDrop, parseDropForm } from '$lib/server/drops';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

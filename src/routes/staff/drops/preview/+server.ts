@@ -1,8 +1,8 @@
 // Live preview for the drop editor: the Markdown through the same renderer and sanitiser as a saved body.
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { previewBody } from '$lib/server/drops/editor';
+import { requireStaff } from '$lib/server/auth';
+import { previewBody } from '$lib/server/drops';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async (event) => {

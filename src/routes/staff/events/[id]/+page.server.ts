@@ -1,19 +1,24 @@
 import { error, fail } from '@sveltejs/kit';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
 import { formValues } from '$lib/server/forms';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { releaseClaim } from '$lib/server/tickets/claims';
-import { runDraw } from '$lib/server/tickets/draws';
-import { createWindow, getEventForStaff, updateDrawWeights, updateEvent } from '$lib/server/tickets/events';
-import { eventFormValues, timeZones, weightValues } from '$lib/server/tickets/forms';
+import { loadLadder } from '$lib/server/loyalty';
 import {
+	releaseClaim,
+	runDraw,
+	createWindow,
+	getEventForStaff,
+	updateDrawWeights,
+	updateEvent,
+	eventFormValues,
+	timeZones,
+	weightValues,
 	parseEventForm,
 	parseWeights,
 	parseWindowForm,
-	type FieldErrors
-} from '$lib/server/tickets/validation';
-import { instantToZoned } from '$lib/server/tickets/zoned-time';
+	type FieldErrors,
+	instantToZoned
+} from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadEvent(id: string) {

@@ -1,12 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { toCsv, insightTables } from '$lib/insights/tables';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { METRICS, type MetricId } from '$lib/server/insights/definitions';
-import { parsePeriod } from '$lib/server/insights/period';
-import { loadInsights } from '$lib/server/insights/queries';
-import { dayKey } from '$lib/server/loyalty/earning';
+import { METRICS, type MetricId, parsePeriod, loadInsights } from '$lib/server/insights';
+import { dayKey } from '$lib/server/loyalty';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

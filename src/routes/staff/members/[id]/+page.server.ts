@@ -1,9 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
-import { requireAdmin, requireStaff } from '$lib/server/auth/guard';
+import { requireAdmin, requireStaff, getUserById } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { formValues, parseForm } from '$lib/server/forms';
-import { loadLadder } from '$lib/server/loyalty/engine';
+import { loadLadder } from '$lib/server/loyalty';
 import {
 	adjustMemberPoints,
 	changeMemberRole,
@@ -11,11 +11,11 @@ import {
 	memberAdjustSchema,
 	memberCompSchema,
 	resendMemberVerification,
-	roleSchema
-} from '$lib/server/members/actions';
-import { LEDGER_PAGE, loadMemberProfile } from '$lib/server/members/profile';
-import { getUserById } from '$lib/server/auth/users';
-import { memberExists } from '$lib/server/members/profile';
+	roleSchema,
+	LEDGER_PAGE,
+	loadMemberProfile,
+	memberExists
+} from '$lib/server/members';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,12 +2,10 @@
 // filter, how many rows) before the first byte goes out.
 import { error } from '@sveltejs/kit';
 import { audit } from '$lib/server/audit';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { csvRow } from '$lib/server/members/csv';
-import { membersParams, parseMembersFilter } from '$lib/server/members/filter';
-import { allMembers, countMembers } from '$lib/server/members/query';
+import { loadLadder } from '$lib/server/loyalty';
+import { csvRow, membersParams, parseMembersFilter, allMembers, countMembers } from '$lib/server/members';
 import type { RequestHandler } from './$types';
 
 const HEADER = [

@@ -1,9 +1,16 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireStaff } from '$lib/server/auth/guard';
-import { closePollNow, getPoll, publishOutcome } from '$lib/server/polls/polls';
-import { pollPhase, visibilityText } from '$lib/server/polls/rules';
-import { loadResultsView, pollSummaryView, tierNames } from '$lib/server/polls/view';
+import { requireStaff } from '$lib/server/auth';
+import {
+	closePollNow,
+	getPoll,
+	publishOutcome,
+	pollPhase,
+	visibilityText,
+	loadResultsView,
+	pollSummaryView,
+	tierNames
+} from '$lib/server/polls';
 import type { Actions, PageServerLoad } from './$types';
 
 function pollId(raw: string): number {

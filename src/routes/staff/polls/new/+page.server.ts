@@ -1,11 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { requireStaff } from '$lib/server/auth/guard';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { utcToHouseLocal } from '$lib/server/polls/house-time';
-import { fieldsOf, parsePollForm } from '$lib/server/polls/poll-form';
-import { createPoll } from '$lib/server/polls/polls';
+import { requireStaff } from '$lib/server/auth';
+import { loadLadder } from '$lib/server/loyalty';
+import { utcToHouseLocal, fieldsOf, parsePollForm, createPoll } from '$lib/server/polls';
 import { formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

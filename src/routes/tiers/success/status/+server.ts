@@ -1,8 +1,8 @@
 // Polled by the success page until the webhook has confirmed the checkout.
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { checkoutState } from '$lib/server/patronage/checkout';
+import { requireUser } from '$lib/server/auth';
+import { checkoutState } from '$lib/server/patronage';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

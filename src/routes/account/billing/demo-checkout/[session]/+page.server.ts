@@ -1,10 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireUser } from '$lib/server/auth/guard';
-import { loadLadder } from '$lib/server/loyalty/engine';
-import { completeCheckout } from '$lib/server/patronage/fake-stripe/api';
-import { deliverDemoEventsLater } from '$lib/server/patronage/demo';
-import { getPayments } from '$lib/server/patronage/payments';
+import { requireUser } from '$lib/server/auth';
+import { loadLadder } from '$lib/server/loyalty';
+import { completeCheckout, deliverDemoEventsLater, getPayments } from '$lib/server/patronage';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** The member's own open demo session, or 404 (also whenever real Stripe is configured). */

@@ -4,8 +4,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { memberForFeedToken } from '$lib/server/drops/feed';
-import { openMediaFile } from '$lib/server/drops/serve-media';
+import { memberForFeedToken, openMediaFile } from '$lib/server/drops';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, locals, url, request }) => {

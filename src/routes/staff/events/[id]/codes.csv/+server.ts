@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { requireStaff } from '$lib/server/auth/guard';
+import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { codesCsv, getEventForStaff } from '$lib/server/tickets/events';
+import { codesCsv, getEventForStaff } from '$lib/server/tickets';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
