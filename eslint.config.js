@@ -33,6 +33,20 @@ export default ts.config(
 		}
 	},
 	{
+		// Forms are read through one entry point that answers malformed bodies with a 400.
+		files: ['src/routes/**'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='formData']",
+					message:
+						"Read forms with readForm(event) from '$lib/server/http/form-body': request.formData() turns a malformed body into a 500."
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -8,6 +8,7 @@ import { requireUser } from '$lib/server/auth/guard';
 import { deleteSessionCookie, invalidateAllSessions, setSessionCookie } from '$lib/server/auth/session';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = (event) => {
 	requireUser(event);
@@ -30,7 +31,7 @@ const passwordSchema = z.object({
 export const actions: Actions = {
 	profile: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(profileSchema, await event.request.formData());
+		const parsed = parseForm(profileSchema, await readForm(event));
 		if (!parsed.ok) return fail(400, { action: 'profile', errors: parsed.errors });
 		await getDb()
 			.update(users)
@@ -40,7 +41,7 @@ export const actions: Actions = {
 	},
 	password: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(passwordSchema, await event.request.formData());
+		const parsed = parseForm(passwordSchema, await readForm(event));
 		if (!parsed.ok) return fail(400, { action: 'password', errors: parsed.errors });
 		const result = await changePassword(
 			getDb(),

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
 import { acceptInvitation, declineInvitation, invitationsFor } from '$lib/server/board/boards';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -39,7 +40,7 @@ function invitationId(form: FormData): number {
 export const actions: Actions = {
 	accept: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = invitationId(form);
 		const result = await acceptInvitation(getDb(), id, user.id);
 		if (!result.ok)
@@ -48,7 +49,7 @@ export const actions: Actions = {
 	},
 	decline: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = invitationId(form);
 		const reason = String(form.get('reason') ?? '');
 		const result = await declineInvitation(getDb(), id, user.id, reason);

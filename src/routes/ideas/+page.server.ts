@@ -10,6 +10,7 @@ import {
 	TITLE_MAX
 } from '$lib/server/ideas/ideas';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -44,7 +45,7 @@ function ideaId(form: FormData): number | null {
 export const actions: Actions = {
 	submit: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = { title: String(form.get('title') ?? ''), body: String(form.get('body') ?? '') };
 		if (!user.emailVerifiedAt)
 			return fail(403, {
@@ -57,7 +58,7 @@ export const actions: Actions = {
 	},
 	support: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
 		if (!id) return fail(400, { supportError: 'This idea does not exist.', idea: 0 });
 		const result = await setSupport(getDb(), id, user.id, form.get('support') === 'yes');

@@ -12,6 +12,7 @@ import { liveSubscriptions } from '$lib/server/patronage/subscriptions';
 import { getPayments } from '$lib/server/patronage/payments';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 // Public: the ladder is how we invite people in. Signed-in fans also see where they stand.
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -65,7 +66,7 @@ const checkoutSchema = z.object({
 export const actions: Actions = {
 	checkout: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(checkoutSchema, form);
 		const rank = Number(form.get('rank'));
 		if (!parsed.ok) return fail(400, { rank, errors: parsed.errors as Record<string, string | undefined> });

@@ -7,6 +7,7 @@ import { openPortal } from '$lib/server/patronage/checkout';
 import { getPayments } from '$lib/server/patronage/payments';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -24,7 +25,7 @@ export const actions: Actions = {
 	portal: async (event) => {
 		const user = requireUser(event);
 		const attempt =
-			String((await event.request.formData()).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
+			String((await readForm(event)).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
 		let url: string | null;
 		try {
 			url = await openPortal(getDb(), await getPayments(), user.id, { attempt, origin: event.url.origin });

@@ -13,6 +13,7 @@ import {
 } from '$lib/server/privacy/delete-account';
 import { consume, retryMessage } from '$lib/server/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	consents: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		await updateConsents(getDb(), user.id, {
 			analytics: form.get('consentAnalytics') === 'on',
 			marketing: form.get('consentMarketing') === 'on'
@@ -33,7 +34,7 @@ export const actions: Actions = {
 	},
 	delete: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = { phrase: String(form.get('phrase') ?? '') };
 		const parsed = parseForm(deleteAccountSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'delete' as const, errors: parsed.errors, values });

@@ -12,6 +12,7 @@ import {
 } from '$lib/server/board/boards';
 import type { PostView } from '$lib/server/board/boards';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 interface PostData {
 	id: number;
@@ -85,7 +86,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	post: async (event) => {
 		const { user, board } = await requireBoardAccess(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const body = String(form.get('body') ?? '');
 		const parent = Number(form.get('parent') ?? 0);
 		const parentId = Number.isInteger(parent) && parent > 0 && parent < 2_147_483_647 ? parent : null;
@@ -96,7 +97,7 @@ export const actions: Actions = {
 	moderate: async (event) => {
 		const { user, board, staff } = await requireBoardAccess(event);
 		if (!staff) error(403, 'Only staff can moderate.');
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const action = String(form.get('action'));
 		const postId = Number(form.get('post'));
 		if (!['pin', 'unpin', 'hide', 'show'].includes(action) || !Number.isInteger(postId) || postId <= 0)
@@ -106,7 +107,7 @@ export const actions: Actions = {
 	},
 	rsvp: async (event) => {
 		const { user, board } = await requireBoardAccess(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const response = String(form.get('response'));
 		const sessionId = Number(form.get('session'));
 		if (!['yes', 'no', 'maybe'].includes(response) || !Number.isInteger(sessionId) || sessionId <= 0)

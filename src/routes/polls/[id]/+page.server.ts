@@ -6,6 +6,7 @@ import { castBallot, getBallot, getPoll } from '$lib/server/polls/polls';
 import { canSeeResults, isEligible, pollPhase, visibilityText } from '$lib/server/polls/rules';
 import { loadResultsView, memberRank, pollSummaryView, tierNames } from '$lib/server/polls/view';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 function pollId(raw: string): number {
 	const id = Number(raw);
@@ -45,7 +46,7 @@ export const actions: Actions = {
 		const id = pollId(event.params.id);
 		const poll = await getPoll(db, id);
 		if (!poll) error(404, 'Poll not found');
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		let input: BallotInput;
 		let values: { choices: string[]; ranks: Record<string, string> };
 		if (poll.kind === 'ranked') {

@@ -5,6 +5,7 @@ import { peekEmailToken } from '$lib/server/auth/email-tokens';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
 	setHeaders({ 'referrer-policy': 'no-referrer' }); // keep the token out of Referer headers
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 
 export const actions: Actions = {
 	default: async ({ request, params, cookies }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const parsed = parseForm(newPasswordSchema, form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
 		const result = await resetPassword(

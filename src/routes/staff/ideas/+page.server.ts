@@ -10,6 +10,7 @@ import {
 } from '$lib/server/ideas/ideas';
 import { ideaStatus, type IdeaStatus } from '$lib/server/db/schema';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 const isStatus = (s: string | null): s is IdeaStatus =>
 	!!s && (ideaStatus.enumValues as readonly string[]).includes(s);
@@ -47,7 +48,7 @@ function ideaId(form: FormData): number {
 export const actions: Actions = {
 	status: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
 		const status = String(form.get('status') ?? '');
 		const reason = String(form.get('reason') ?? '');
@@ -63,7 +64,7 @@ export const actions: Actions = {
 	},
 	intoPoll: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
 		const pollId = Number(form.get('pollId'));
 		const label = String(form.get('label') ?? '');

@@ -8,6 +8,7 @@ import { getHouse } from '$lib/server/house';
 import { MOMENTS, momentDefinition, renderMoment, wordingProblems } from '$lib/server/moments/catalogue';
 import { loadMomentWordings, resetMomentWording, saveMomentWording } from '$lib/server/moments/post';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 /** Example values for the preview, so staff see the words as a fan will. */
 const SAMPLE: Record<string, string> = {
@@ -55,7 +56,7 @@ const wordingSchema = z.object({
 export const actions: Actions = {
 	save: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(wordingSchema, form);
 		const kind = String(form.get('kind') ?? '');
 		const values = { title: String(form.get('title') ?? ''), body: String(form.get('body') ?? '') };
@@ -84,7 +85,7 @@ export const actions: Actions = {
 	},
 	reset: async (event) => {
 		const staff = requireStaff(event);
-		const kind = String((await event.request.formData()).get('kind') ?? '');
+		const kind = String((await readForm(event)).get('kind') ?? '');
 		if (!momentDefinition(kind)) return fail(400, { kind, errors: { form: 'Unknown moment.' } });
 		const db = getDb();
 		await resetMomentWording(db, kind);

@@ -10,6 +10,7 @@ import { formValues, parseForm } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { grantComp, listActiveComps, revokeComp } from '$lib/server/patronage/comps';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -81,7 +82,7 @@ const compSchema = z.object({
 export const actions: Actions = {
 	grant: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(compSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'grant', errors: parsed.errors, values });
@@ -107,7 +108,7 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		const staff = requireStaff(event);
-		const id = Number((await event.request.formData()).get('id'));
+		const id = Number((await readForm(event)).get('id'));
 		if (!Number.isInteger(id)) return fail(400, { action: 'revoke', errors: { form: 'Unknown comp.' } });
 		await revokeComp(getDb(), id, staff.id, config.patronageGraceDays);
 		return { action: 'revoke', revoked: true };

@@ -4,6 +4,7 @@ import { requireStaff } from '$lib/server/auth/guard';
 import { loadRules } from '$lib/server/loyalty/engine';
 import { updateRules, type RuleEdit } from '$lib/server/loyalty/rules-admin';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -22,7 +23,7 @@ export const actions: Actions = {
 	save: async (event) => {
 		const staff = requireStaff(event);
 		const db = getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const errors: Record<string, string> = {};
 		const edits: RuleEdit[] = [];
 		for (const rule of await loadRules(db)) {

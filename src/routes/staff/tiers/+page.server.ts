@@ -6,6 +6,7 @@ import { loadLadder } from '$lib/server/loyalty/engine';
 import { updateLadder, type TierEdit } from '$lib/server/loyalty/ladder-admin';
 import { listPrices } from '$lib/server/patronage/prices';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -74,7 +75,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const db = getDb();
 		const ranks = (await loadLadder(db)).map((t) => t.rank);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const { edits, errors } = parseLadderForm(form, ranks);
 		const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<
 			string,

@@ -12,6 +12,7 @@ import {
 } from '$lib/server/tickets/claims';
 import { listEventsForMember } from '$lib/server/tickets/events';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -36,7 +37,7 @@ type Answer = { ok: boolean; windowId?: number; message: string };
 export const actions: Actions = {
 	claim: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
 		const windowId = Number(form.get('windowId')) || undefined;
 		if (!parsed.ok)
@@ -56,7 +57,7 @@ export const actions: Actions = {
 	},
 	register: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
 		const windowId = Number(form.get('windowId')) || undefined;
 		if (!parsed.ok)
@@ -68,7 +69,7 @@ export const actions: Actions = {
 	},
 	withdraw: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(windowForm, await event.request.formData());
+		const parsed = parseForm(windowForm, await readForm(event));
 		if (!parsed.ok) return fail(400, { ok: false, message: 'Choose a window.' } satisfies Answer);
 		const result = await withdrawEntry(getDb(), { windowId: parsed.data.windowId, memberId: user.id });
 		if (!result.ok)
@@ -81,7 +82,7 @@ export const actions: Actions = {
 	},
 	confirm: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
 		const windowId = Number(form.get('windowId')) || undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose an offer.' } satisfies Answer);
@@ -92,7 +93,7 @@ export const actions: Actions = {
 	},
 	release: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
 		const windowId = Number(form.get('windowId')) || undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose a claim.' } satisfies Answer);

@@ -15,6 +15,7 @@ import {
 } from '$lib/server/segments/filter';
 import { previewSegment } from '$lib/server/segments/query';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 function boardId(raw: string): number {
 	const id = Number(raw);
@@ -83,7 +84,7 @@ export const actions: Actions = {
 	invite: async (event) => {
 		const staff = requireStaff(event);
 		const id = boardId(event.params.id);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseSegmentFilter(form);
 		if (!parsed.ok) return fail(400, { inviteError: 'The segment is not valid: preview it again.' });
 		const deadline = parseDeadline(String(form.get('deadline') ?? ''), config.houseTimeZone);
@@ -102,7 +103,7 @@ export const actions: Actions = {
 	},
 	update: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const body = String(form.get('body') ?? '');
 		const result = await addPost(getDb(), {
 			boardId: boardId(event.params.id),
@@ -115,7 +116,7 @@ export const actions: Actions = {
 	},
 	session: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseSessionForm(values, config.houseTimeZone);
 		if (!parsed.ok) return fail(400, { sessionErrors: parsed.errors, sessionValues: values });

@@ -5,6 +5,7 @@ import { closePollNow, getPoll, publishOutcome } from '$lib/server/polls/polls';
 import { pollPhase, visibilityText } from '$lib/server/polls/rules';
 import { loadResultsView, pollSummaryView, tierNames } from '$lib/server/polls/view';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
 
 function pollId(raw: string): number {
 	const id = Number(raw);
@@ -40,7 +41,7 @@ export const actions: Actions = {
 	},
 	outcome: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const note = String(form.get('note') ?? '').trim();
 		if (note.length < 5 || note.length > 1000)
 			return fail(400, {
