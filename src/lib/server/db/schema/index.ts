@@ -9,3 +9,4 @@ export * from './privacy';
 export * from './notifications';
 export * from './members';
 export * from './insights';
+export * from './submissions';

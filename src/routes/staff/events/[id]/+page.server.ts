@@ -15,6 +15,8 @@ import {
 } from '$lib/server/tickets/validation';
 import { instantToZoned } from '$lib/server/tickets/zoned-time';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 async function loadEvent(id: string) {
 	const detail = Number.isInteger(Number(id)) ? await getEventForStaff(getDb(), Number(id)) : null;
@@ -41,7 +43,8 @@ export const load: PageServerLoad = async (event) => {
 				{ opens: instantToZoned(w.opensAt, tz), closes: instantToZoned(w.closesAt, tz) }
 			])
 		),
-		checkedAt: new Date()
+		checkedAt: new Date(),
+		submission: newSubmissionKey()
 	};
 };
 
@@ -49,7 +52,7 @@ export const actions: Actions = {
 	update: async (event) => {
 		const staff = requireStaff(event);
 		const detail = await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const parsed = parseEventForm(values, { minCapacity: detail.allocated });
 		if (!parsed.ok) return fail(400, { form: 'event' as const, errors: parsed.errors, values });
 		await updateEvent(getDb(), detail.event.id, parsed.data, staff.id);
@@ -58,7 +61,7 @@ export const actions: Actions = {
 	addWindow: async (event) => {
 		const staff = requireStaff(event);
 		const detail = await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const ladder = await loadLadder(getDb());
 		const parsed = parseWindowForm(values, {
 			timeZone: detail.event.timeZone,
@@ -67,13 +70,16 @@ export const actions: Actions = {
 			ranks: ladder.map((t) => t.rank)
 		});
 		if (!parsed.ok) return fail(400, { form: 'window' as const, errors: parsed.errors, values });
-		await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
+		await submitOnce(getDb(), { kind: 'window', key: submissionKeyOf(values), actorId: staff.id }, async () => {
+			await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
+			return 'saved';
+		});
 		return { form: 'window' as const, saved: true };
 	},
 	weights: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const windowId = Number(values.windowId);
 		const errors: FieldErrors = {};
 		const ladder = await loadLadder(getDb());
@@ -97,7 +103,7 @@ export const actions: Actions = {
 	draw: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const windowId = Number((await event.request.formData()).get('windowId'));
+		const windowId = Number((await readForm(event)).get('windowId'));
 		const result = await runDraw(getDb(), windowId, { actorId: staff.id, early: true });
 		if (result.status === 'skipped') {
 			const why = {
@@ -118,7 +124,7 @@ export const actions: Actions = {
 	release: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const claimId = Number((await event.request.formData()).get('claimId'));
+		const claimId = Number((await readForm(event)).get('claimId'));
 		const result = await releaseClaim(getDb(), { claimId, actorId: staff.id });
 		if (!result.ok) return fail(409, { form: 'release' as const, claimId, message: result.refusal.message });
 		return {

@@ -8,6 +8,8 @@ import { fieldsOf, parsePollForm } from '$lib/server/polls/poll-form';
 import { createPoll } from '$lib/server/polls/polls';
 import { formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http/form-body';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -21,7 +23,8 @@ export const load: PageServerLoad = async (event) => {
 			opensAt: utcToHouseLocal(now, config.houseTimeZone),
 			closesAt: utcToHouseLocal(new Date(now.getTime() + 7 * 86_400_000), config.houseTimeZone),
 			options: option
-		}
+		},
+		submission: newSubmissionKey()
 	};
 };
 
@@ -29,7 +32,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const staff = requireStaff(event);
 		const db = getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const ranks = (await loadLadder(db)).map((t) => t.rank);
 		const parsed = parsePollForm(fieldsOf(form), ranks, config.houseTimeZone);
 		if (!parsed.ok)
@@ -38,7 +41,10 @@ export const actions: Actions = {
 				values: formValues(form),
 				eligible: form.getAll('eligible').map(String)
 			});
-		const poll = await createPoll(db, parsed.poll, staff.id);
-		redirect(303, `/staff/polls/${poll.id}?created=1`);
+		const to = await submitOnce(db, { kind: 'poll', key: submissionKeyOf(form), actorId: staff.id }, async () => {
+			const poll = await createPoll(db, parsed.poll, staff.id);
+			return `/staff/polls/${poll.id}?created=1`;
+		});
+		redirect(303, to!);
 	}
 };
