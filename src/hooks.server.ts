@@ -1,4 +1,4 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { sequence } from '@sveltejs/kit/hooks';
 import { config } from '$lib/server/config';
@@ -18,6 +18,7 @@ import { dueWork } from '$lib/server/scheduled-work';
 import { assertDemoAllowed, closePayments, PaymentsConfigError } from '$lib/server/patronage/payments';
 import { withStartupLock } from '$lib/server/db/startup-lock';
 import { badInputOf } from '$lib/server/http/bad-input';
+import { urlProblem } from '$lib/server/http/url-check';
 
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering (the offline page) needs no database
@@ -100,6 +101,14 @@ const drainUnreadBody: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** NUL and other control characters in the path or query: a 400 before any route sees them. */
+const refuseControlCharacters: Handle = async ({ event, resolve }) => {
+	if (building) return resolve(event); // prerendered pages have no query string to read
+	const problem = urlProblem(event.url);
+	if (problem) error(400, problem);
+	return resolve(event);
+};
+
 /**
  * SvelteKit answers any error it did not expect with a 500, and handleError cannot change that:
  * when handleError recognised a database error caused by bad input, the status becomes its 4xx.
@@ -165,7 +174,15 @@ const csrf: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(drainUnreadBody, requestId, badInputStatus, securityHeaders, csrf, session);
+export const handle = sequence(
+	drainUnreadBody,
+	requestId,
+	badInputStatus,
+	securityHeaders,
+	csrf,
+	refuseControlCharacters,
+	session
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId ?? crypto.randomUUID();

@@ -4,6 +4,7 @@ import { requireUser } from '$lib/server/auth/guard';
 import { acceptInvitation, declineInvitation, invitationsFor } from '$lib/server/board/boards';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form-body';
+import { idFrom } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -33,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function invitationId(form: FormData): number {
-	const id = Number(form.get('invitation'));
+	const id = (idFrom(form.get('invitation')) ?? 0);
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '$lib/server/ideas/ideas';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form-body';
+import { idFrom } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -38,7 +39,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number | null {
-	const id = Number(form.get('idea'));
+	const id = (idFrom(form.get('idea')) ?? 0);
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : null;
 }
 

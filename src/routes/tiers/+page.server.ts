@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
-import { parseForm } from '$lib/server/forms';
+import { parseForm, INT_MAX } from '$lib/server/forms';
 import { log } from '$lib/server/log';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { getStanding } from '$lib/server/loyalty/standing';
@@ -58,7 +58,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 const checkoutSchema = z.object({
-	rank: z.coerce.number().int().min(0),
+	rank: z.coerce.number().int().min(0).max(INT_MAX, 'Choose a tier from the list.'),
 	interval: z.enum(['month', 'year'], { message: 'Choose monthly or yearly.' }),
 	attempt: z.string().min(8).max(64)
 });

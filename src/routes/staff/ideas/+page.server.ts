@@ -11,6 +11,7 @@ import {
 import { ideaStatus, type IdeaStatus } from '$lib/server/db/schema';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http/form-body';
+import { idFrom } from '$lib/server/forms';
 
 const isStatus = (s: string | null): s is IdeaStatus =>
 	!!s && (ideaStatus.enumValues as readonly string[]).includes(s);
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number {
-	const id = Number(form.get('idea'));
+	const id = (idFrom(form.get('idea')) ?? 0);
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 
@@ -66,7 +67,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const form = await readForm(event);
 		const id = ideaId(form);
-		const pollId = Number(form.get('pollId'));
+		const pollId = (idFrom(form.get('pollId')) ?? 0);
 		const label = String(form.get('label') ?? '');
 		if (!Number.isInteger(pollId) || pollId <= 0)
 			return fail(400, {

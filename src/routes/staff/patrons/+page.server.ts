@@ -6,7 +6,7 @@ import { requireStaff } from '$lib/server/auth/guard';
 import { getUserByEmail } from '$lib/server/auth/users';
 import { config } from '$lib/server/config';
 import { patronSubscriptions, subscriptionEvents, users } from '$lib/server/db/schema';
-import { formValues, parseForm } from '$lib/server/forms';
+import { formValues, parseForm, idFrom } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { grantComp, listActiveComps, revokeComp } from '$lib/server/patronage/comps';
 import type { Actions, PageServerLoad } from './$types';
@@ -108,7 +108,7 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		const staff = requireStaff(event);
-		const id = Number((await readForm(event)).get('id'));
+		const id = idFrom((await readForm(event)).get('id')) ?? 0;
 		if (!Number.isInteger(id)) return fail(400, { action: 'revoke', errors: { form: 'Unknown comp.' } });
 		await revokeComp(getDb(), id, staff.id, config.patronageGraceDays);
 		return { action: 'revoke', revoked: true };

@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { parseForm } from '$lib/server/forms';
+import { parseForm, INT_MAX, idFrom } from '$lib/server/forms';
 import {
 	claimSeats,
 	confirmOffer,
@@ -22,14 +22,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const seatsForm = z.object({
-	windowId: z.coerce.number().int().positive(),
+	windowId: z.coerce.number().int().positive().max(INT_MAX),
 	seats: z.coerce
 		.number({ error: 'Choose how many seats.' })
 		.int('Choose how many seats.')
 		.min(1, 'Choose at least 1 seat.')
 });
-const windowForm = z.object({ windowId: z.coerce.number().int().positive() });
-const claimForm = z.object({ claimId: z.coerce.number().int().positive() });
+const windowForm = z.object({ windowId: z.coerce.number().int().positive().max(INT_MAX) });
+const claimForm = z.object({ claimId: z.coerce.number().int().positive().max(INT_MAX) });
 
 /** Every answer names the window (or claim) it belongs to, so the page shows it in the right place. */
 type Answer = { ok: boolean; windowId?: number; message: string };
@@ -39,7 +39,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok)
 			return fail(400, { ok: false, windowId, message: Object.values(parsed.errors)[0] } satisfies Answer);
 		const result = await claimSeats(getDb(), { ...parsed.data, memberId: user.id });
@@ -59,7 +59,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok)
 			return fail(400, { ok: false, windowId, message: Object.values(parsed.errors)[0] } satisfies Answer);
 		const result = await registerForDraw(getDb(), { ...parsed.data, memberId: user.id });
@@ -84,7 +84,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose an offer.' } satisfies Answer);
 		const result = await confirmOffer(getDb(), { claimId: parsed.data.claimId, memberId: user.id });
 		if (!result.ok)
@@ -95,7 +95,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose a claim.' } satisfies Answer);
 		const result = await releaseClaim(getDb(), { claimId: parsed.data.claimId, memberId: user.id });
 		if (!result.ok)

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { formValues } from '$lib/server/forms';
+import { formValues, idFrom } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty/engine';
 import { releaseClaim } from '$lib/server/tickets/claims';
 import { runDraw } from '$lib/server/tickets/draws';
@@ -80,7 +80,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
 		const values = formValues(await readForm(event));
-		const windowId = Number(values.windowId);
+		const windowId = (idFrom(values.windowId) ?? 0);
 		const errors: FieldErrors = {};
 		const ladder = await loadLadder(getDb());
 		const weights = parseWeights(
@@ -103,7 +103,7 @@ export const actions: Actions = {
 	draw: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const windowId = Number((await readForm(event)).get('windowId'));
+		const windowId = idFrom((await readForm(event)).get('windowId')) ?? 0;
 		const result = await runDraw(getDb(), windowId, { actorId: staff.id, early: true });
 		if (result.status === 'skipped') {
 			const why = {
@@ -124,7 +124,7 @@ export const actions: Actions = {
 	release: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const claimId = Number((await readForm(event)).get('claimId'));
+		const claimId = idFrom((await readForm(event)).get('claimId')) ?? 0;
 		const result = await releaseClaim(getDb(), { claimId, actorId: staff.id });
 		if (!result.ok) return fail(409, { form: 'release' as const, claimId, message: result.refusal.message });
 		return {
