@@ -141,7 +141,7 @@ async function fuzz(server: ServerProcess): Promise<Figures> {
 function report(name: string, figures: Figures) {
 	const byRoute: Record<string, number> = {};
 	for (const f of figures.failures) {
-		const route = f.match(/\(([^)]+)\)/)?.[1] ?? '?';
+		const route = f.match(/ \(([^)]+)\): /)?.[1] ?? '?';
 		byRoute[route] = (byRoute[route] ?? 0) + 1;
 	}
 	const lines = [
@@ -155,7 +155,6 @@ function report(name: string, figures: Figures) {
 
 const SERVER_ENV = { ENCORE_DEMO: '1', DEMO_HISTORY_MEMBERS: '0', SCHEDULER_MS: '0', LOG_QUIET: '1' };
 
-test.describe.configure({ mode: 'serial' });
 
 test('the route tree lists every action and endpoint with its fields', () => {
 	const nodes = routeTree();

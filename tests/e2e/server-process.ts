@@ -21,7 +21,8 @@ export interface ServerProcess {
 
 export function startServer(options: { port: number; env?: Record<string, string> }): ServerProcess {
 	const origin = `http://127.0.0.1:${options.port}`;
-	const child = spawn(process.execPath, ['build'], {
+	// E2E_BUILD_DIR runs another build (say, the code before a fix) against the same suite.
+	const child = spawn(process.execPath, [process.env.E2E_BUILD_DIR || 'build'], {
 		cwd: path.resolve('.'),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {
