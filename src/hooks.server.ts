@@ -1,4 +1,4 @@
-import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { sequence } from '@sveltejs/kit/hooks';
 import { config } from '$lib/server/config';
@@ -105,7 +105,8 @@ const drainUnreadBody: Handle = async ({ event, resolve }) => {
 const refuseControlCharacters: Handle = async ({ event, resolve }) => {
 	if (building) return resolve(event); // prerendered pages have no query string to read
 	const problem = urlProblem(event.url);
-	if (problem) error(400, problem);
+	// A plain answer, not error(): SvelteKit's own handling of a malformed path runs hooks again.
+	if (problem) return plainError(event.request, 400, problem);
 	return resolve(event);
 };
 
@@ -161,15 +162,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+function plainError(request: Request, status: number, message: string): Response {
+	return request.headers.get('accept')?.includes('application/json')
+		? new Response(JSON.stringify({ message }), { status, headers: { 'content-type': 'application/json' } })
+		: new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
 const csrf: Handle = async ({ event, resolve }) => {
 	if (crossSiteFormBlocked(event.request.method, event.request.headers, event.url)) {
-		const message = 'Cross-site form submissions are not allowed.';
-		return event.request.headers.get('accept')?.includes('application/json')
-			? new Response(JSON.stringify({ message }), {
-					status: 403,
-					headers: { 'content-type': 'application/json' }
-				})
-			: new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return plainError(event.request, 403, 'Cross-site form submissions are not allowed.');
 	}
 	return resolve(event);
 };

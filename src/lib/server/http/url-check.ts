@@ -6,11 +6,11 @@ const CONTROL = /[\u0000-\u001F\u007F]/;
 
 /** Why the URL is refused, or null when it is fine. */
 export function urlProblem(url: URL): string | null {
-	let path: string;
+	let path = '';
 	try {
 		path = decodeURIComponent(url.pathname);
 	} catch {
-		return 'The address is not valid UTF-8.';
+		// Not UTF-8: SvelteKit itself answers that one (400).
 	}
 	if (CONTROL.test(path)) return 'The address contains a control character (such as NUL).';
 	if (url.search.length > 8_192) return 'The query string is too long.';
