@@ -1,7 +1,7 @@
 // The malformed requests of the fuzz suite (tests/e2e/fuzz.spec.ts), built from the route tree:
 // pure, so they can be counted without a server.
 import fc from 'fast-check';
-import { urlOf, type RouteNode } from './route-tree';
+import { MATCHING, urlOf, type RouteNode } from './route-tree';
 
 /** fast-check's seed: the same garbage on every run (FUZZ_SEED explores another). */
 const SEED = Number(process.env.FUZZ_SEED) || 20_240;
@@ -183,8 +183,9 @@ function hash(text: string): number {
 
 export function casesFor(node: RouteNode): Case[] {
 	const cases: Case[] = [];
-	const ones = urlOf(node, () => '1');
-	const withParam = (param: string, value: string) => urlOf(node, (p) => (p === param ? value : '1'));
+	const ones = urlOf(node);
+	const withParam = (param: string, value: string) =>
+		urlOf(node, (p, m) => (p === param ? value : (m && MATCHING[m]) || '1'));
 	const getTargets = [...(node.page ? ['page'] : []), ...(node.handlers.includes('GET') ? ['GET'] : [])];
 	for (const kind of getTargets.slice(0, 1)) {
 		cases.push({ label: `${kind}`, method: 'GET', path: ones });

@@ -133,7 +133,8 @@ async function fuzz(server: ServerProcess): Promise<Figures> {
 				if (check.status !== 200) throw new Error(`${role} session lost after ${node.rel}: ${check.status}`);
 			}
 		}
-		if (process.env.FUZZ_VERBOSE) console.log(`${node.rel}: ${cases.length * ROLES.length} requests in ${Date.now() - started} ms`);
+		if (process.env.FUZZ_VERBOSE)
+			console.log(`${node.rel}: ${cases.length * ROLES.length} requests in ${Date.now() - started} ms`);
 	}
 	return { routes: nodes.length, requests, statuses, failures };
 }
@@ -154,7 +155,6 @@ function report(name: string, figures: Figures) {
 }
 
 const SERVER_ENV = { ENCORE_DEMO: '1', DEMO_HISTORY_MEMBERS: '0', SCHEDULER_MS: '0', LOG_QUIET: '1' };
-
 
 test('the route tree lists every action and endpoint with its fields', () => {
 	const nodes = routeTree();

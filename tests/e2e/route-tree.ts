@@ -27,13 +27,31 @@ export interface RouteNode {
 	queryNames: string[];
 }
 
-/** The URL of a route folder, each parameter filled by `fill(name)` (already URL-encoded). */
-export function urlOf(node: Pick<RouteNode, 'rel'>, fill: (param: string) => string): string {
+/** A value each param matcher (src/params) accepts, for routes whose params do not matter. */
+export const MATCHING: Record<string, string> = {
+	int: '1',
+	uuid: '00000000-0000-4000-8000-000000000000',
+	slug: 'x',
+	token: 'x'
+};
+
+/**
+ * The URL of a route folder, each parameter filled by `fill(name, matcher)` (already URL-encoded;
+ * by default a value its matcher accepts).
+ */
+export function urlOf(
+	node: Pick<RouteNode, 'rel'>,
+	fill: (param: string, matcher: string | undefined) => string = (_, m) => (m && MATCHING[m]) || '1'
+): string {
 	if (node.rel === '.') return '/';
 	const segments = node.rel
 		.split('/')
 		.filter((s) => !/^\(.*\)$/.test(s))
-		.map((s) => s.replace(/\[(?:\.\.\.)?([^\]=]+)(?:=[^\]]+)?\]/g, (_, name: string) => fill(name)));
+		.map((s) =>
+			s.replace(/\[(?:\.\.\.)?([^\]=]+)(?:=([^\]]+))?\]/g, (_, name: string, matcher?: string) =>
+				fill(name, matcher)
+			)
+		);
 	return '/' + segments.join('/');
 }
 

@@ -83,7 +83,9 @@ onPostgres('double submits', (t) => {
 			await t.db
 				.select({ n: sql<number>`count(*)::int` })
 				.from(demoStripeObjects)
-				.where(and(eq(demoStripeObjects.object, object), sql`${demoStripeObjects.data}->>${field} = ${value}`))
+				.where(
+					and(eq(demoStripeObjects.object, object), sql`${demoStripeObjects.data}->>${field} = ${value}`)
+				)
 		)[0].n;
 
 	it('five concurrent purchases with one attempt open one Checkout Session', async () => {
@@ -124,7 +126,10 @@ onPostgres('double submits', (t) => {
 		const key = crypto.randomUUID();
 		const answers = await five((db) => submitOnce(db, { kind, key, actorId: staffId }, () => create(db)));
 		expect(new Set(answers).size).toBe(1);
-		const [claim] = await t.db.select().from(formSubmissions).where(eq(formSubmissions.key, `${kind}:${key}`));
+		const [claim] = await t.db
+			.select()
+			.from(formSubmissions)
+			.where(eq(formSubmissions.key, `${kind}:${key}`));
 		expect(claim?.result).toBe(answers[0]);
 		return answers[0];
 	}
@@ -149,7 +154,7 @@ onPostgres('double submits', (t) => {
 			return `/staff/events/${e.id}`;
 		});
 		expect(await t.db.select().from(events).where(eq(events.title, title))).toHaveLength(1);
-		const eventId = Number(eventPath.split('/').pop());
+		const eventId = Number(eventPath?.split('/').pop());
 
 		await postedFiveTimes('window', async (db) => {
 			await createWindow(
@@ -169,7 +174,9 @@ onPostgres('double submits', (t) => {
 			);
 			return 'saved';
 		});
-		expect(await t.db.select().from(presaleWindows).where(eq(presaleWindows.eventId, eventId))).toHaveLength(1);
+		expect(await t.db.select().from(presaleWindows).where(eq(presaleWindows.eventId, eventId))).toHaveLength(
+			1
+		);
 
 		const slug = unique('drop');
 		await postedFiveTimes('drop', async (db) => {
@@ -194,14 +201,22 @@ onPostgres('double submits', (t) => {
 		expect(await t.db.select().from(drops).where(eq(drops.slug, slug))).toHaveLength(1);
 
 		const question = unique('Which song?');
-		await postedFiveTimes('poll', async (db) => `/staff/polls/${(await createPoll(db, pollInput({ question }), staffId)).id}`);
+		await postedFiveTimes(
+			'poll',
+			async (db) => `/staff/polls/${(await createPoll(db, pollInput({ question }), staffId)).id}`
+		);
 		expect(await t.db.select().from(polls).where(eq(polls.question, question))).toHaveLength(1);
 
 		const boardName = unique('Board');
 		await postedFiveTimes('board', async (db) => {
 			const board = await createBoard(
 				db,
-				{ name: boardName, purpose: 'Shape the record.', seats: 3, termEndsAt: new Date(Date.now() + 365 * DAY) },
+				{
+					name: boardName,
+					purpose: 'Shape the record.',
+					seats: 3,
+					termEndsAt: new Date(Date.now() + 365 * DAY)
+				},
 				staffId
 			);
 			return `/staff/board/${board.id}`;
@@ -210,7 +225,11 @@ onPostgres('double submits', (t) => {
 
 		const keyName = unique('Box office');
 		await postedFiveTimes('api-key', async (db) => {
-			const { apiKey } = await createApiKey(db, { name: keyName, scopes: ['venue_checkin'], createdBy: staffId });
+			const { apiKey } = await createApiKey(db, {
+				name: keyName,
+				scopes: ['venue_checkin'],
+				createdBy: staffId
+			});
 			return JSON.stringify({ name: apiKey.name, prefix: apiKey.prefix });
 		});
 		expect(await t.db.select().from(apiKeys).where(like(apiKeys.name, keyName))).toHaveLength(1);
@@ -224,7 +243,11 @@ onPostgres('double submits', (t) => {
 			})
 		).rejects.toThrow('database hiccup');
 		expect(await submitOnce(t.db, { kind: 'event', key, actorId: staffId }, async () => null)).toBeNull();
-		expect(await submitOnce(t.db, { kind: 'event', key, actorId: staffId }, async () => '/done')).toBe('/done');
-		expect(await submitOnce(t.db, { kind: 'event', key, actorId: staffId }, async () => '/again')).toBe('/done');
+		expect(await submitOnce(t.db, { kind: 'event', key, actorId: staffId }, async () => '/done')).toBe(
+			'/done'
+		);
+		expect(await submitOnce(t.db, { kind: 'event', key, actorId: staffId }, async () => '/again')).toBe(
+			'/done'
+		);
 	});
 });

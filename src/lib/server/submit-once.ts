@@ -39,7 +39,7 @@ export async function submitOnce(
 ): Promise<string | null> {
 	if (!claim.key) return create();
 	const key = `${claim.kind}:${claim.key}`;
-	for (let waited = 0; waited < MAX_WAIT_MS; ) {
+	for (let waited = 0; waited < MAX_WAIT_MS;) {
 		const [mine] = await db
 			.insert(formSubmissions)
 			.values({ key, actorId: claim.actorId })
@@ -50,7 +50,8 @@ export async function submitOnce(
 			.select({ actorId: formSubmissions.actorId, result: formSubmissions.result })
 			.from(formSubmissions)
 			.where(eq(formSubmissions.key, key));
-		if (first && first.actorId !== claim.actorId) error(409, 'This form was already submitted by someone else.');
+		if (first && first.actorId !== claim.actorId)
+			error(409, 'This form was already submitted by someone else.');
 		if (first?.result != null) return first.result;
 		if (!first) continue; // the first submission failed and let go: this one may try
 		await new Promise((r) => setTimeout(r, WAIT_MS));

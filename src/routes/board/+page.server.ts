@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function invitationId(form: FormData): number {
-	const id = (idFrom(form.get('invitation')) ?? 0);
+	const id = idFrom(form.get('invitation')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 

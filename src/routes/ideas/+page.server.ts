@@ -39,7 +39,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number | null {
-	const id = (idFrom(form.get('idea')) ?? 0);
+	const id = idFrom(form.get('idea')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : null;
 }
 

@@ -5,7 +5,10 @@
 
 /** SQLSTATE → what the client is told. */
 const BAD_INPUT: Record<string, { status: 400 | 404 | 409; message: string }> = {
-	'22P02': { status: 400, message: 'A value in the request is not of the expected kind (a number, a date, an id).' },
+	'22P02': {
+		status: 400,
+		message: 'A value in the request is not of the expected kind (a number, a date, an id).'
+	},
 	'22003': { status: 400, message: 'A number in the request is out of range.' },
 	'22007': { status: 400, message: 'A date or time in the request is not valid.' },
 	'22008': { status: 400, message: 'A date or time in the request is out of range.' },
@@ -25,7 +28,11 @@ export interface BadInput {
 
 /** The SQLSTATE of a database error, looking through wrappers (Drizzle puts the driver's in `cause`). */
 export function sqlState(err: unknown): string | undefined {
-	for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+	for (
+		let e = err, depth = 0;
+		e && typeof e === 'object' && depth < 5;
+		e = (e as { cause?: unknown }).cause, depth++
+	) {
 		const code = (e as { code?: unknown }).code;
 		if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
 	}

@@ -59,7 +59,10 @@ export async function parseFormBody(request: Request, limits: FormLimits = {}): 
 		try {
 			entries = [...(await request.formData())];
 		} catch {
-			throw new FormBodyError(400, 'The form could not be read: its multipart body is malformed or cut short.');
+			throw new FormBodyError(
+				400,
+				'The form could not be read: its multipart body is malformed or cut short.'
+			);
 		}
 	} else {
 		throw new FormBodyError(
@@ -118,7 +121,10 @@ function decodeComponent(raw: string): string {
 }
 
 /** Counts, lengths and characters checked; a fresh FormData of what passed. */
-export function cleanForm(entries: Iterable<[string, FormDataEntryValue]>, limits: FormLimits = {}): FormData {
+export function cleanForm(
+	entries: Iterable<[string, FormDataEntryValue]>,
+	limits: FormLimits = {}
+): FormData {
 	const maxFields = limits.maxFields ?? MAX_FIELDS;
 	const maxChars = limits.maxFieldChars ?? MAX_FIELD_CHARS;
 	const form = new FormData();

@@ -24,8 +24,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	portal: async (event) => {
 		const user = requireUser(event);
-		const attempt =
-			String((await readForm(event)).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
+		const attempt = String((await readForm(event)).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
 		let url: string | null;
 		try {
 			url = await openPortal(getDb(), await getPayments(), user.id, { attempt, origin: event.url.origin });

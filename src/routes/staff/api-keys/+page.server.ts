@@ -71,11 +71,15 @@ export const actions: Actions = {
 			});
 		}
 		let key: string | undefined;
-		const summary = await submitOnce(db, { kind: 'api-key', key: submissionKeyOf(form), actorId: user.id }, async () => {
-			const created = await createApiKey(db, { ...parsed.data, createdBy: user.id });
-			key = created.key;
-			return JSON.stringify({ name: created.apiKey.name, prefix: created.apiKey.prefix });
-		});
+		const summary = await submitOnce(
+			db,
+			{ kind: 'api-key', key: submissionKeyOf(form), actorId: user.id },
+			async () => {
+				const created = await createApiKey(db, { ...parsed.data, createdBy: user.id });
+				key = created.key;
+				return JSON.stringify({ name: created.apiKey.name, prefix: created.apiKey.prefix });
+			}
+		);
 		const { name, prefix } = JSON.parse(summary!) as { name: string; prefix: string };
 		// A repeated submission cannot show the key again (only its hash is kept): it says so.
 		return { action: 'create' as const, created: { name, prefix, key: key ?? null } };

@@ -32,10 +32,14 @@ export const actions: Actions = {
 		const values = formValues(form);
 		const parsed = parseBoardForm(values, config.houseTimeZone);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
-		const to = await submitOnce(getDb(), { kind: 'board', key: submissionKeyOf(form), actorId: staff.id }, async () => {
-			const board = await createBoard(getDb(), parsed.value, staff.id);
-			return `/staff/board/${board.id}`;
-		});
+		const to = await submitOnce(
+			getDb(),
+			{ kind: 'board', key: submissionKeyOf(form), actorId: staff.id },
+			async () => {
+				const board = await createBoard(getDb(), parsed.value, staff.id);
+				return `/staff/board/${board.id}`;
+			}
+		);
 		redirect(303, to!);
 	}
 };

@@ -26,10 +26,14 @@ export const actions: Actions = {
 		const values = formValues(await readForm(event));
 		const parsed = parseEventForm(values);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
-		const to = await submitOnce(getDb(), { kind: 'event', key: submissionKeyOf(values), actorId: staff.id }, async () => {
-			const created = await createEvent(getDb(), parsed.data, staff.id);
-			return `/staff/events/${created.id}?created=1`;
-		});
+		const to = await submitOnce(
+			getDb(),
+			{ kind: 'event', key: submissionKeyOf(values), actorId: staff.id },
+			async () => {
+				const created = await createEvent(getDb(), parsed.data, staff.id);
+				return `/staff/events/${created.id}?created=1`;
+			}
+		);
 		redirect(303, to!);
 	}
 };

@@ -42,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number {
-	const id = (idFrom(form.get('idea')) ?? 0);
+	const id = idFrom(form.get('idea')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 
@@ -67,7 +67,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const form = await readForm(event);
 		const id = ideaId(form);
-		const pollId = (idFrom(form.get('pollId')) ?? 0);
+		const pollId = idFrom(form.get('pollId')) ?? 0;
 		const label = String(form.get('label') ?? '');
 		if (!Number.isInteger(pollId) || pollId <= 0)
 			return fail(400, {

@@ -26,15 +26,19 @@ export const actions: Actions = {
 		const parsed = parseDropForm(form, await tierOptions(db), now, config.houseTimeZone);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values, previewHtml: null });
 		let errors: Record<string, string> = {};
-		const to = await submitOnce(db, { kind: 'drop', key: submissionKeyOf(form), actorId: staff.id }, async () => {
-			const result = await saveDrop(db, { input: parsed.data, actorId: staff.id, now });
-			if (!result.ok) {
-				errors = result.errors;
-				return null;
+		const to = await submitOnce(
+			db,
+			{ kind: 'drop', key: submissionKeyOf(form), actorId: staff.id },
+			async () => {
+				const result = await saveDrop(db, { input: parsed.data, actorId: staff.id, now });
+				if (!result.ok) {
+					errors = result.errors;
+					return null;
+				}
+				if (result.wentLive) await runDropsDueWork(db, now);
+				return `/staff/drops/${result.drop.id}?saved=${parsed.data.intent}`;
 			}
-			if (result.wentLive) await runDropsDueWork(db, now);
-			return `/staff/drops/${result.drop.id}?saved=${parsed.data.intent}`;
-		});
+		);
 		if (!to) return fail(400, { errors, values, previewHtml: null });
 		redirect(303, to);
 	},

@@ -41,10 +41,14 @@ export const actions: Actions = {
 				values: formValues(form),
 				eligible: form.getAll('eligible').map(String)
 			});
-		const to = await submitOnce(db, { kind: 'poll', key: submissionKeyOf(form), actorId: staff.id }, async () => {
-			const poll = await createPoll(db, parsed.poll, staff.id);
-			return `/staff/polls/${poll.id}?created=1`;
-		});
+		const to = await submitOnce(
+			db,
+			{ kind: 'poll', key: submissionKeyOf(form), actorId: staff.id },
+			async () => {
+				const poll = await createPoll(db, parsed.poll, staff.id);
+				return `/staff/polls/${poll.id}?created=1`;
+			}
+		);
 		redirect(303, to!);
 	}
 };
