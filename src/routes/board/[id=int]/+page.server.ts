@@ -89,7 +89,7 @@ export const actions: Actions = {
 		const { user, board } = await requireBoardAccess(event);
 		const form = await readForm(event);
 		const body = String(form.get('body') ?? '');
-		const parent = (idFrom(form.get('parent')) ?? 0);
+		const parent = idFrom(form.get('parent')) ?? 0;
 		const parentId = Number.isInteger(parent) && parent > 0 && parent < 2_147_483_647 ? parent : null;
 		const result = await addPost(getDb(), { boardId: board.id, authorId: user.id, body, parentId });
 		if (!result.ok) return fail(400, { parent: parentId ?? 0, error: result.errors.body, body });
@@ -100,7 +100,7 @@ export const actions: Actions = {
 		if (!staff) error(403, 'Only staff can moderate.');
 		const form = await readForm(event);
 		const action = String(form.get('action'));
-		const postId = (idFrom(form.get('post')) ?? 0);
+		const postId = idFrom(form.get('post')) ?? 0;
 		if (!['pin', 'unpin', 'hide', 'show'].includes(action) || !Number.isInteger(postId) || postId <= 0)
 			return fail(400, { moderateError: 'Unknown moderation action.' });
 		await moderatePost(getDb(), { boardId: board.id, postId, action: action as 'pin', staffId: user.id });
@@ -110,7 +110,7 @@ export const actions: Actions = {
 		const { user, board } = await requireBoardAccess(event);
 		const form = await readForm(event);
 		const response = String(form.get('response'));
-		const sessionId = (idFrom(form.get('session')) ?? 0);
+		const sessionId = idFrom(form.get('session')) ?? 0;
 		if (!['yes', 'no', 'maybe'].includes(response) || !Number.isInteger(sessionId) || sessionId <= 0)
 			return fail(400, { rsvpError: 'Choose yes, maybe or no.' });
 		const ok = await rsvp(getDb(), {

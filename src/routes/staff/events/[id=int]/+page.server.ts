@@ -70,17 +70,21 @@ export const actions: Actions = {
 			ranks: ladder.map((t) => t.rank)
 		});
 		if (!parsed.ok) return fail(400, { form: 'window' as const, errors: parsed.errors, values });
-		await submitOnce(getDb(), { kind: 'window', key: submissionKeyOf(values), actorId: staff.id }, async () => {
-			await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
-			return 'saved';
-		});
+		await submitOnce(
+			getDb(),
+			{ kind: 'window', key: submissionKeyOf(values), actorId: staff.id },
+			async () => {
+				await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
+				return 'saved';
+			}
+		);
 		return { form: 'window' as const, saved: true };
 	},
 	weights: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
 		const values = formValues(await readForm(event));
-		const windowId = (idFrom(values.windowId) ?? 0);
+		const windowId = idFrom(values.windowId) ?? 0;
 		const errors: FieldErrors = {};
 		const ladder = await loadLadder(getDb());
 		const weights = parseWeights(
