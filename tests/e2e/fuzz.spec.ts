@@ -39,6 +39,7 @@ async function signIn(origin: string, email: string): Promise<string> {
 			['password', DEMO_PASSWORD]
 		])
 	});
+	await response.arrayBuffer(); // an unread body leaves the connection unusable for the next request
 	const cookie = response.headers
 		.getSetCookie()
 		.find((c) => c.startsWith(`${SESSION_COOKIE}=`))
