@@ -8,7 +8,19 @@ import svelteConfig from './svelte.config.js';
 // The floors of src/lib/server (ARCHITECTURE.md): each low floor names everything it may import
 // from the rest of the server; anything else fails the lint. Features above them are free to use
 // the floors below, through each domain's face.
-const PLATFORM = ['config', 'log', 'cache', 'audit', 'secrets', 'house', 'forms', 'csrf', 'jobs'];
+const PLATFORM = [
+	'config',
+	'log',
+	'cache',
+	'audit',
+	'secrets',
+	'house',
+	'forms',
+	'csrf',
+	'jobs',
+	'http',
+	'submit-once'
+];
 const FLOORS = {
 	db: { may: ['config', 'log'], why: 'db is the ground floor: it imports no domain' },
 	auth: {
@@ -157,6 +169,20 @@ export default ts.config(
 		}
 	},
 	...boundaries,
+	{
+		// Forms are read through one entry point that answers malformed bodies with a 400.
+		files: ['src/routes/**'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='formData']",
+					message:
+						"Read forms with readForm(event) from '$lib/server/http/form-body': request.formData() turns a malformed body into a 500."
+				}
+			]
+		}
+	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {

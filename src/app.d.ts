@@ -9,6 +9,8 @@ declare global {
 		interface Error {
 			message: string;
 			requestId?: string;
+			/** The status actually sent, when a hook changed it after SvelteKit rendered a 500. */
+			status?: number;
 		}
 		interface Locals {
 			requestId: string;
@@ -16,6 +18,8 @@ declare global {
 			session: Session | null;
 			/** Unread inbox items as read with the session (GET requests); null: ask the database. */
 			unread: number | null;
+			/** Set by handleError for a database error caused by bad input: the 4xx to answer. */
+			badInputStatus?: number;
 		}
 		// interface PageData {}
 		// interface PageState {}

@@ -2,87 +2,33 @@
 // the file tree, not by hand) and every named form action answers 403 to a signed-in fan, and
 // sends a visitor to sign-in. The static twin is tests/unit/staff-guard.test.ts.
 import { expect, request as newRequest, test, type APIRequestContext } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { newEmail, ORIGIN, signUp } from './helpers';
+import { ROUTES_DIR, routeTree, urlOf, type Method } from './route-tree';
 
-const STAFF_DIR = path.resolve('src/routes/staff');
-/** Fills every [param]: guards run before anything reads it, so any value will do. */
-const PLACEHOLDER = '1';
+const STAFF_DIR = path.join(ROUTES_DIR, 'staff');
 
 interface Target {
-	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	method: Method;
 	path: string;
-	/** For form actions: what is checked, e.g. "members/[id] ?/adjust". */
+	/** For form actions: what is checked, e.g. "members/[id=uuid] ?/adjust". */
 	label: string;
-}
-
-function urlOf(dir: string): string {
-	const rel = path.relative(path.resolve('src/routes'), dir).split(path.sep);
-	return (
-		'/' +
-		rel
-			.filter((s) => !/^\(.*\)$/.test(s))
-			.map((s) => (/^\[.*\]$/.test(s) ? PLACEHOLDER : s))
-			.join('/')
-	);
-}
-
-/** The property names of `export const actions = { … }`. */
-function actionNames(source: string): string[] {
-	const file = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-	const names: string[] = [];
-	for (const statement of file.statements) {
-		if (!ts.isVariableStatement(statement)) continue;
-		for (const decl of statement.declarationList.declarations) {
-			if (!ts.isIdentifier(decl.name) || decl.name.text !== 'actions' || !decl.initializer) continue;
-			let value: ts.Expression = decl.initializer;
-			while (
-				ts.isSatisfiesExpression(value) ||
-				ts.isAsExpression(value) ||
-				ts.isParenthesizedExpression(value)
-			)
-				value = value.expression;
-			if (!ts.isObjectLiteralExpression(value)) throw new Error('actions is not an object literal');
-			for (const p of value.properties)
-				if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) names.push(p.name.text);
-		}
-	}
-	return names;
-}
-
-function handlerNames(source: string): Target['method'][] {
-	return [
-		...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)
-	].map((m) => m[1] as Target['method']);
 }
 
 function targets(): Target[] {
 	const found: Target[] = [];
-	const dirs = [
-		STAFF_DIR,
-		...readdirSync(STAFF_DIR, { recursive: true, withFileTypes: true })
-			.filter((e) => e.isDirectory())
-			.map((e) => path.join(e.parentPath, e.name))
-	].sort();
-	for (const dir of dirs) {
-		const files = readdirSync(dir);
-		const url = urlOf(dir);
-		const rel = path.relative(STAFF_DIR, dir) || '.';
-		if (files.includes('+page.svelte') || files.includes('+page.server.ts'))
-			found.push({ method: 'GET', path: url, label: `${rel} (page)` });
-		if (files.includes('+page.server.ts')) {
-			for (const name of actionNames(readFileSync(path.join(dir, '+page.server.ts'), 'utf8')))
-				found.push({
-					method: 'POST',
-					path: name === 'default' ? url : `${url}?/${name}`,
-					label: `${rel} ?/${name}`
-				});
-		}
-		if (files.includes('+server.ts'))
-			for (const method of handlerNames(readFileSync(path.join(dir, '+server.ts'), 'utf8')))
-				found.push({ method, path: url, label: `${rel} ${method}` });
+	for (const node of routeTree(STAFF_DIR)) {
+		// Every [param] filled with a value its matcher accepts: guards run before anything reads it.
+		const url = urlOf(node);
+		const rel = path.relative(STAFF_DIR, node.dir) || '.';
+		if (node.page) found.push({ method: 'GET', path: url, label: `${rel} (page)` });
+		for (const name of node.actions)
+			found.push({
+				method: 'POST',
+				path: name === 'default' ? url : `${url}?/${name}`,
+				label: `${rel} ?/${name}`
+			});
+		for (const method of node.handlers) found.push({ method, path: url, label: `${rel} ${method}` });
 	}
 	return found;
 }
@@ -109,8 +55,8 @@ test('the route tree was read: pages, actions and endpoints', () => {
 	expect(labels).toEqual(
 		expect.arrayContaining([
 			'. (page)',
-			'members/[id] ?/adjust',
-			'members/[id] ?/role',
+			'members/[id=uuid] ?/adjust',
+			'members/[id=uuid] ?/role',
 			'members/export.csv GET'
 		])
 	);

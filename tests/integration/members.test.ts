@@ -21,7 +21,7 @@ import { DEFAULT_MEMBERS_FILTER, parseMembersFilter, type MembersFilter } from '
 import { listMembers } from '$lib/server/members/query';
 import { GET as exportCsv } from '../../src/routes/staff/members/export.csv/+server';
 import { load as listLoad } from '../../src/routes/staff/members/+page.server';
-import { actions, load as memberLoad } from '../../src/routes/staff/members/[id]/+page.server';
+import { actions, load as memberLoad } from '../../src/routes/staff/members/[id=uuid]/+page.server';
 import { load as auditLoad } from '../../src/routes/staff/audit/+page.server';
 import { windowStart } from '$lib/server/loyalty/tier-state';
 import { forEachDriver, unique } from './harness';

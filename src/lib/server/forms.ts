@@ -31,3 +31,14 @@ export function parseForm<S extends z.ZodType>(
 	}
 	return { ok: false, errors };
 }
+
+/** The largest value of a Postgres integer (every serial id and int column). */
+export const INT_MAX = 2_147_483_647;
+
+/** A database id from a form field or a URL: a whole number 1…2147483647, or null. */
+export function idFrom(value: unknown): number | null {
+	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (!/^[1-9]\d{0,9}$/.test(text)) return null;
+	const n = Number(text);
+	return n <= INT_MAX ? n : null;
+}

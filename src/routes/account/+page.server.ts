@@ -5,6 +5,7 @@ import { changePassword, updateDisplayName } from '$lib/server/accounts';
 import { requireUser, deleteSessionCookie, invalidateAllSessions, setSessionCookie } from '$lib/server/auth';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = (event) => {
 	requireUser(event);
@@ -27,14 +28,14 @@ const passwordSchema = z.object({
 export const actions: Actions = {
 	profile: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(profileSchema, await event.request.formData());
+		const parsed = parseForm(profileSchema, await readForm(event));
 		if (!parsed.ok) return fail(400, { action: 'profile', errors: parsed.errors });
 		await updateDisplayName(getDb(), user.id, parsed.data.displayName);
 		return { action: 'profile', saved: true, errors: {} as Record<string, string> };
 	},
 	password: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(passwordSchema, await event.request.formData());
+		const parsed = parseForm(passwordSchema, await readForm(event));
 		if (!parsed.ok) return fail(400, { action: 'password', errors: parsed.errors });
 		const result = await changePassword(
 			getDb(),

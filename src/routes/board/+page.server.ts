@@ -3,6 +3,8 @@ import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth';
 import { acceptInvitation, declineInvitation, invitationsFor } from '$lib/server/board';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { idFrom } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -32,14 +34,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function invitationId(form: FormData): number {
-	const id = Number(form.get('invitation'));
+	const id = idFrom(form.get('invitation')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 
 export const actions: Actions = {
 	accept: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = invitationId(form);
 		const result = await acceptInvitation(getDb(), id, user.id);
 		if (!result.ok)
@@ -48,7 +50,7 @@ export const actions: Actions = {
 	},
 	decline: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = invitationId(form);
 		const reason = String(form.get('reason') ?? '');
 		const result = await declineInvitation(getDb(), id, user.id, reason);

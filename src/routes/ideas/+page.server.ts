@@ -3,6 +3,8 @@ import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth';
 import { BODY_MAX, listIdeasFor, setSupport, STATUS_LABEL, submitIdea, TITLE_MAX } from '$lib/server/ideas';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { idFrom } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -30,14 +32,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number | null {
-	const id = Number(form.get('idea'));
+	const id = idFrom(form.get('idea')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : null;
 }
 
 export const actions: Actions = {
 	submit: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = { title: String(form.get('title') ?? ''), body: String(form.get('body') ?? '') };
 		if (!user.emailVerifiedAt)
 			return fail(403, {
@@ -50,7 +52,7 @@ export const actions: Actions = {
 	},
 	support: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
 		if (!id) return fail(400, { supportError: 'This idea does not exist.', idea: 0 });
 		const result = await setSupport(getDb(), id, user.id, form.get('support') === 'yes');

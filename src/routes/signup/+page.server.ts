@@ -4,6 +4,7 @@ import { signUp, signUpSchema } from '$lib/server/accounts';
 import { safeNext, setSessionCookie } from '$lib/server/auth';
 import { formValues, parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
@@ -11,7 +12,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, getClientAddress, url }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const values = formValues(form);
 		const parsed = parseForm(signUpSchema, form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });

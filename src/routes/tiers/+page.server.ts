@@ -2,12 +2,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth';
-import { parseForm } from '$lib/server/forms';
+import { parseForm, INT_MAX } from '$lib/server/forms';
 import { log } from '$lib/server/log';
 import { loadLadder, getStanding } from '$lib/server/loyalty';
 import { startCheckout, liveSubscriptions, getPayments, tierPrices } from '$lib/server/patronage';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 // Public: the ladder is how we invite people in. Signed-in fans also see where they stand.
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -46,7 +47,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 const checkoutSchema = z.object({
-	rank: z.coerce.number().int().min(0),
+	rank: z.coerce.number().int().min(0).max(INT_MAX, 'Choose a tier from the list.'),
 	interval: z.enum(['month', 'year'], { message: 'Choose monthly or yearly.' }),
 	attempt: z.string().min(8).max(64)
 });
@@ -54,7 +55,7 @@ const checkoutSchema = z.object({
 export const actions: Actions = {
 	checkout: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(checkoutSchema, form);
 		const rank = Number(form.get('rank'));
 		if (!parsed.ok) return fail(400, { rank, errors: parsed.errors as Record<string, string | undefined> });

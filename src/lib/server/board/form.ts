@@ -1,6 +1,6 @@
 // Staff forms for boards, invitations and sessions: raw fields in, values or messages out. Pure.
-import { checkLength, cleanLine, cleanText } from '../ideas/text';
-import { houseLocalToUtc } from '../polls/house-time';
+import { checkLength, cleanLine, cleanText } from '../ideas';
+import { houseLocalToUtc } from '../polls';
 import type { NewBoard } from './store';
 
 type Fields = Record<string, string>;

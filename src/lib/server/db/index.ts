@@ -35,3 +35,4 @@ export function useDatabase(h: DatabaseHandle): void {
 }
 
 export * from './connect';
+export * from './startup-lock';

@@ -9,7 +9,7 @@ import {
 	parseSegmentFilter,
 	segmentParams,
 	type SegmentFilter
-} from '../segments/filter';
+} from '../segments';
 
 export const PAGE_SIZE = 50;
 

@@ -16,6 +16,8 @@ export interface Payments {
 	graceDays: number;
 	/** Demo payments only: Stripe's side, to complete checkouts and renew or fail payments. */
 	fake?: FakeStripe;
+	/** Demo payments only: stops the local stand-in's HTTP server (it would keep the process alive). */
+	close?(): Promise<void>;
 }
 
 export interface StripeAddress {
@@ -51,6 +53,14 @@ export function getPayments(): Promise<Payments> {
 		throw err;
 	});
 	return current;
+}
+
+/** At shutdown: closes what the payments opened (demo payments' local server). */
+export async function closePayments(): Promise<void> {
+	const opened = current;
+	current = undefined;
+	const payments = await opened?.catch(() => undefined);
+	await payments?.close?.();
 }
 
 /** Tests (and scripts) bring their own. */
@@ -96,6 +106,7 @@ async function openPayments(): Promise<Payments> {
 		// Signed like Stripe's, with a secret that never leaves the process.
 		webhookSecret: `whsec_demo_${randomBytes(24).toString('hex')}`,
 		graceDays: config.patronageGraceDays,
-		fake
+		fake,
+		close: () => server.close()
 	};
 }

@@ -440,6 +440,12 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 			reason: 'scrub'
 		}
 	},
+	form_submissions: {
+		personal: true,
+		memberColumns: ['actor_id'],
+		erase: 'delete',
+		why: 'One-time keys of forms a staff member submitted: only to answer a repeated submission with the first result.'
+	},
 	demo_stripe_objects: {
 		personal: true,
 		memberColumns: [],

@@ -5,6 +5,7 @@ import { log } from '$lib/server/log';
 import { getBillingSummary, openPortal, getPayments } from '$lib/server/patronage';
 import { config } from '$lib/server/config';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -21,8 +22,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	portal: async (event) => {
 		const user = requireUser(event);
-		const attempt =
-			String((await event.request.formData()).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
+		const attempt = String((await readForm(event)).get('attempt') ?? '').slice(0, 64) || crypto.randomUUID();
 		let url: string | null;
 		try {
 			url = await openPortal(getDb(), await getPayments(), user.id, { attempt, origin: event.url.origin });

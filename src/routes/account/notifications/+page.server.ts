@@ -19,6 +19,7 @@ import {
 } from '$lib/server/notifications';
 import { birthdayProblem } from '$lib/birthday';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -68,7 +69,7 @@ const birthdaySchema = z
 export const actions: Actions = {
 	preferences: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const db = getDb();
 		// Every box is on the page, so a missing one is a box switched off.
 		await db.transaction(async (tx) => {
@@ -82,7 +83,7 @@ export const actions: Actions = {
 	},
 	birthday: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(birthdaySchema, form);
 		if (!parsed.ok)
 			return fail(400, {
@@ -95,7 +96,7 @@ export const actions: Actions = {
 	},
 	subscribe: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		let raw: unknown;
 		try {
 			raw = JSON.parse(String(form.get('subscription') ?? ''));
@@ -113,7 +114,7 @@ export const actions: Actions = {
 	},
 	removeDevice: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		await removeSubscription(getDb(), user.id, String(form.get('endpoint') ?? ''));
 		return { action: 'removeDevice', saved: true };
 	}

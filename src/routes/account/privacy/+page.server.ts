@@ -12,6 +12,7 @@ import {
 	requestAccountDeletion
 } from '$lib/server/privacy';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	consents: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		await updateConsents(getDb(), user.id, {
 			analytics: form.get('consentAnalytics') === 'on',
 			marketing: form.get('consentMarketing') === 'on'
@@ -32,7 +33,7 @@ export const actions: Actions = {
 	},
 	delete: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = { phrase: String(form.get('phrase') ?? '') };
 		const parsed = parseForm(deleteAccountSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'delete' as const, errors: parsed.errors, values });

@@ -4,6 +4,7 @@ import { requireStaff } from '$lib/server/auth';
 import { adjustmentSchema, adjustPoints } from '$lib/server/loyalty';
 import { formValues, parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = (event) => {
 	requireStaff(event);
@@ -13,7 +14,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(adjustmentSchema, form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });

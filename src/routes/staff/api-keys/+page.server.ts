@@ -7,6 +7,8 @@ import { parseForm } from '$lib/server/forms';
 import { loadRules } from '$lib/server/loyalty';
 import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 // Formatted here, in the house's time zone, so server and browser render the same text.
 const when = new Intl.DateTimeFormat('en-GB', {
@@ -31,7 +33,8 @@ export const load: PageServerLoad = async (event) => {
 			created: stamp(k.createdAt)!,
 			lastUsed: stamp(k.lastUsedAt),
 			revoked: stamp(k.revokedAt)
-		}))
+		})),
+		submission: newSubmissionKey()
 	};
 };
 
@@ -57,7 +60,7 @@ export const actions: Actions = {
 	create: async (event) => {
 		const user = requireStaff(event);
 		const db = getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const kinds = (await loadRules(db)).map((r) => r.kind);
 		const parsed = parseForm(createSchema(kinds), form);
 		if (!parsed.ok) {
@@ -67,12 +70,23 @@ export const actions: Actions = {
 				values: { name: String(form.get('name') ?? ''), scopes: form.getAll('scopes').map(String) }
 			});
 		}
-		const { key, apiKey } = await createApiKey(db, { ...parsed.data, createdBy: user.id });
-		return { action: 'create' as const, created: { name: apiKey.name, prefix: apiKey.prefix, key } };
+		let key: string | undefined;
+		const summary = await submitOnce(
+			db,
+			{ kind: 'api-key', key: submissionKeyOf(form), actorId: user.id },
+			async () => {
+				const created = await createApiKey(db, { ...parsed.data, createdBy: user.id });
+				key = created.key;
+				return JSON.stringify({ name: created.apiKey.name, prefix: created.apiKey.prefix });
+			}
+		);
+		const { name, prefix } = JSON.parse(summary!) as { name: string; prefix: string };
+		// A repeated submission cannot show the key again (only its hash is kept): it says so.
+		return { action: 'create' as const, created: { name, prefix, key: key ?? null } };
 	},
 	revoke: async (event) => {
 		const user = requireStaff(event);
-		const parsed = parseForm(revokeSchema, await event.request.formData());
+		const parsed = parseForm(revokeSchema, await readForm(event));
 		if (!parsed.ok) return fail(400, { action: 'revoke' as const, errors: { form: parsed.errors.id } });
 		const revoked = await revokeApiKey(getDb(), { id: parsed.data.id, actorId: user.id });
 		if (!revoked) {

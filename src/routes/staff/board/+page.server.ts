@@ -5,6 +5,8 @@ import { requireStaff } from '$lib/server/auth';
 import { parseBoardForm, createBoard, listBoards } from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -17,18 +19,26 @@ export const load: PageServerLoad = async (event) => {
 			seatsTaken: board.seatsTaken,
 			termEndsAt: board.termEndsAt.toISOString(),
 			pending
-		}))
+		})),
+		submission: newSubmissionKey()
 	};
 };
 
 export const actions: Actions = {
 	create: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseBoardForm(values, config.houseTimeZone);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
-		const board = await createBoard(getDb(), parsed.value, staff.id);
-		redirect(303, `/staff/board/${board.id}`);
+		const to = await submitOnce(
+			getDb(),
+			{ kind: 'board', key: submissionKeyOf(form), actorId: staff.id },
+			async () => {
+				const board = await createBoard(getDb(), parsed.value, staff.id);
+				return `/staff/board/${board.id}`;
+			}
+		);
+		redirect(303, to!);
 	}
 };

@@ -7,6 +7,7 @@ import { parseForm, type FieldErrors } from '$lib/server/forms';
 import { log } from '$lib/server/log';
 import { checkInMember, normaliseVenue, type CheckInResult } from '$lib/server/door';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 /** The venue of this door, remembered on this device between scans and visits. */
 const VENUE_COOKIE = 'encore_checkin_venue';
@@ -37,7 +38,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	checkIn: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const venue = normaliseVenue(String(form.get('venue') ?? ''));
 		const parsed = parseForm(checkInForm, form);
 		if (!parsed.ok) {

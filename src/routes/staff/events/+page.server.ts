@@ -5,23 +5,33 @@ import { getDb } from '$lib/server/db';
 import { formValues } from '$lib/server/forms';
 import { createEvent, listEventsForStaff, timeZones, parseEventForm } from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	return {
 		events: await listEventsForStaff(getDb()),
 		timeZones: timeZones(),
-		defaultTimeZone: config.houseTimeZone
+		defaultTimeZone: config.houseTimeZone,
+		submission: newSubmissionKey()
 	};
 };
 
 export const actions: Actions = {
 	create: async (event) => {
 		const staff = requireStaff(event);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const parsed = parseEventForm(values);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
-		const created = await createEvent(getDb(), parsed.data, staff.id);
-		redirect(303, `/staff/events/${created.id}?created=1`);
+		const to = await submitOnce(
+			getDb(),
+			{ kind: 'event', key: submissionKeyOf(values), actorId: staff.id },
+			async () => {
+				const created = await createEvent(getDb(), parsed.data, staff.id);
+				return `/staff/events/${created.id}?created=1`;
+			}
+		);
+		redirect(303, to!);
 	}
 };

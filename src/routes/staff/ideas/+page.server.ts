@@ -11,6 +11,8 @@ import {
 	takeIdeaIntoPoll
 } from '$lib/server/ideas';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { idFrom } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -38,14 +40,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function ideaId(form: FormData): number {
-	const id = Number(form.get('idea'));
+	const id = idFrom(form.get('idea')) ?? 0;
 	return Number.isInteger(id) && id > 0 && id < 2_147_483_647 ? id : 0;
 }
 
 export const actions: Actions = {
 	status: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
 		const status = String(form.get('status') ?? '');
 		const reason = String(form.get('reason') ?? '');
@@ -61,9 +63,9 @@ export const actions: Actions = {
 	},
 	intoPoll: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = ideaId(form);
-		const pollId = Number(form.get('pollId'));
+		const pollId = idFrom(form.get('pollId')) ?? 0;
 		const label = String(form.get('label') ?? '');
 		if (!Number.isInteger(pollId) || pollId <= 0)
 			return fail(400, {

@@ -15,6 +15,7 @@ import {
 	saveMomentWording
 } from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 /** Example values for the preview, so staff see the words as a fan will. */
 const SAMPLE: Record<string, string> = {
@@ -62,7 +63,7 @@ const wordingSchema = z.object({
 export const actions: Actions = {
 	save: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(wordingSchema, form);
 		const kind = String(form.get('kind') ?? '');
 		const values = { title: String(form.get('title') ?? ''), body: String(form.get('body') ?? '') };
@@ -91,7 +92,7 @@ export const actions: Actions = {
 	},
 	reset: async (event) => {
 		const staff = requireStaff(event);
-		const kind = String((await event.request.formData()).get('kind') ?? '');
+		const kind = String((await readForm(event)).get('kind') ?? '');
 		if (!momentDefinition(kind)) return fail(400, { kind, errors: { form: 'Unknown moment.' } });
 		const db = getDb();
 		await resetMomentWording(db, kind);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { requireStaff, getUserByEmail } from '$lib/server/auth';
 import { config } from '$lib/server/config';
-import { formValues, parseForm } from '$lib/server/forms';
+import { formValues, parseForm, idFrom } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty';
 import {
 	grantComp,
@@ -14,6 +14,7 @@ import {
 	totalMrr
 } from '$lib/server/patronage';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -55,7 +56,7 @@ const compSchema = z.object({
 export const actions: Actions = {
 	grant: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(compSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'grant', errors: parsed.errors, values });
@@ -81,7 +82,7 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		const staff = requireStaff(event);
-		const id = Number((await event.request.formData()).get('id'));
+		const id = idFrom((await readForm(event)).get('id')) ?? 0;
 		if (!Number.isInteger(id)) return fail(400, { action: 'revoke', errors: { form: 'Unknown comp.' } });
 		await revokeComp(getDb(), id, staff.id, config.patronageGraceDays);
 		return { action: 'revoke', revoked: true };

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { requireStaff } from '$lib/server/auth';
 import { loadRules, updateRules, type RuleEdit } from '$lib/server/loyalty';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -21,7 +22,7 @@ export const actions: Actions = {
 	save: async (event) => {
 		const staff = requireStaff(event);
 		const db = getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const errors: Record<string, string> = {};
 		const edits: RuleEdit[] = [];
 		for (const rule of await loadRules(db)) {

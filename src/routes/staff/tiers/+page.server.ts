@@ -4,6 +4,7 @@ import { requireStaff } from '$lib/server/auth';
 import { loadLadder, updateLadder, type TierEdit } from '$lib/server/loyalty';
 import { listPrices, tierPrices } from '$lib/server/patronage';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -65,7 +66,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const db = getDb();
 		const ranks = (await loadLadder(db)).map((t) => t.rank);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const { edits, errors } = parseLadderForm(form, ranks);
 		const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<
 			string,

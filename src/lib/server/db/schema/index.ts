@@ -15,3 +15,4 @@ export * from './board';
 export * from './privacy';
 export * from './members';
 export * from './insights';
+export * from './submissions';

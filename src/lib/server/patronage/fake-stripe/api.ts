@@ -56,7 +56,9 @@ export function createFakeStripe(options: {
 	portalUrl?: (id: string) => string;
 	now?: () => Date;
 }): FakeStripe {
-	const idempotent = new Map<string, FakeResponse>();
+	// The promise, not the response: a second request with the key while the first is still being
+	// answered waits for it instead of acting again (five concurrent clicks make one session).
+	const idempotent = new Map<string, Promise<FakeResponse>>();
 	const fake: FakeStripe = {
 		store: options.store,
 		requests: [],
@@ -67,9 +69,16 @@ export function createFakeStripe(options: {
 			this.requests.push(request);
 			// Like Stripe: the same key answers with the first response instead of acting twice.
 			const key = request.idempotencyKey && `${request.method} ${request.path} ${request.idempotencyKey}`;
-			if (key && idempotent.has(key)) return idempotent.get(key)!;
-			const response = await route(this, request);
-			if (key && response.status < 500) idempotent.set(key, response);
+			const known = key ? idempotent.get(key) : undefined;
+			if (known) return known;
+			const response = route(this, request);
+			if (key) {
+				idempotent.set(key, response);
+				response.then(
+					(r) => void (r.status >= 500 && idempotent.delete(key)),
+					() => void idempotent.delete(key)
+				);
+			}
 			return response;
 		}
 	};
@@ -347,7 +356,9 @@ export async function completeCheckout(fake: FakeStripe, sessionId: string): Pro
 	const invoice = invoiceFor(sub, now, true, 'subscription_create');
 	sub.latest_invoice = invoice.id;
 	Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: sub.id });
-	await Promise.all([fake.store.put(sub), fake.store.put(invoice), fake.store.put(session)]);
+	// A session completes once, however many pay buttons were pressed at the same moment.
+	if (!(await fake.store.putIfStatus(session, 'open'))) return [];
+	await Promise.all([fake.store.put(sub), fake.store.put(invoice)]);
 	return [
 		buildEvent('customer.subscription.created', sub, now),
 		buildEvent('checkout.session.completed', session, now),

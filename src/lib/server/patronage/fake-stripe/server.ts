@@ -65,6 +65,11 @@ export async function startFakeStripeServer(fake: FakeStripe, port = 0): Promise
 	return {
 		host: '127.0.0.1',
 		port: (server.address() as AddressInfo).port,
-		close: () => new Promise((resolve) => server.close(() => resolve()))
+		close: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				// The Stripe client keeps its connections alive: close() alone would wait for them.
+				server.closeAllConnections();
+			})
 	};
 }

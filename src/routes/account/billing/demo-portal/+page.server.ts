@@ -14,6 +14,7 @@ import {
 	liveSubscriptions
 } from '$lib/server/patronage';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request'>;
 
@@ -73,7 +74,7 @@ async function act(
 ) {
 	const { payments, fake, subscription } = await demoPlan(event);
 	if (!subscription) return fail(400, { error: 'You have no plan to change.' });
-	const events = await change(fake, subscription.id, await event.request.formData());
+	const events = await change(fake, subscription.id, await readForm(event));
 	if (events === null) return fail(400, { error: 'Choose a plan.' });
 	await deliverDemoEvents(getDb(), payments, events);
 	redirect(303, `/account/billing?demo=${done}`);

@@ -6,6 +6,8 @@ import { loadLadder } from '$lib/server/loyalty';
 import { utcToHouseLocal, fieldsOf, parsePollForm, createPoll } from '$lib/server/polls';
 import { formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
@@ -19,7 +21,8 @@ export const load: PageServerLoad = async (event) => {
 			opensAt: utcToHouseLocal(now, config.houseTimeZone),
 			closesAt: utcToHouseLocal(new Date(now.getTime() + 7 * 86_400_000), config.houseTimeZone),
 			options: option
-		}
+		},
+		submission: newSubmissionKey()
 	};
 };
 
@@ -27,7 +30,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const staff = requireStaff(event);
 		const db = getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const ranks = (await loadLadder(db)).map((t) => t.rank);
 		const parsed = parsePollForm(fieldsOf(form), ranks, config.houseTimeZone);
 		if (!parsed.ok)
@@ -36,7 +39,14 @@ export const actions: Actions = {
 				values: formValues(form),
 				eligible: form.getAll('eligible').map(String)
 			});
-		const poll = await createPoll(db, parsed.poll, staff.id);
-		redirect(303, `/staff/polls/${poll.id}?created=1`);
+		const to = await submitOnce(
+			db,
+			{ kind: 'poll', key: submissionKeyOf(form), actorId: staff.id },
+			async () => {
+				const poll = await createPoll(db, parsed.poll, staff.id);
+				return `/staff/polls/${poll.id}?created=1`;
+			}
+		);
+		redirect(303, to!);
 	}
 };

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { formValues } from '$lib/server/forms';
+import { formValues, idFrom } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty';
 import {
 	releaseClaim,
@@ -20,6 +20,8 @@ import {
 	instantToZoned
 } from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
+import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 async function loadEvent(id: string) {
 	const detail = Number.isInteger(Number(id)) ? await getEventForStaff(getDb(), Number(id)) : null;
@@ -46,7 +48,8 @@ export const load: PageServerLoad = async (event) => {
 				{ opens: instantToZoned(w.opensAt, tz), closes: instantToZoned(w.closesAt, tz) }
 			])
 		),
-		checkedAt: new Date()
+		checkedAt: new Date(),
+		submission: newSubmissionKey()
 	};
 };
 
@@ -54,7 +57,7 @@ export const actions: Actions = {
 	update: async (event) => {
 		const staff = requireStaff(event);
 		const detail = await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const parsed = parseEventForm(values, { minCapacity: detail.allocated });
 		if (!parsed.ok) return fail(400, { form: 'event' as const, errors: parsed.errors, values });
 		await updateEvent(getDb(), detail.event.id, parsed.data, staff.id);
@@ -63,7 +66,7 @@ export const actions: Actions = {
 	addWindow: async (event) => {
 		const staff = requireStaff(event);
 		const detail = await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await readForm(event));
 		const ladder = await loadLadder(getDb());
 		const parsed = parseWindowForm(values, {
 			timeZone: detail.event.timeZone,
@@ -72,14 +75,21 @@ export const actions: Actions = {
 			ranks: ladder.map((t) => t.rank)
 		});
 		if (!parsed.ok) return fail(400, { form: 'window' as const, errors: parsed.errors, values });
-		await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
+		await submitOnce(
+			getDb(),
+			{ kind: 'window', key: submissionKeyOf(values), actorId: staff.id },
+			async () => {
+				await createWindow(getDb(), detail.event.id, parsed.data, staff.id);
+				return 'saved';
+			}
+		);
 		return { form: 'window' as const, saved: true };
 	},
 	weights: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const values = formValues(await event.request.formData());
-		const windowId = Number(values.windowId);
+		const values = formValues(await readForm(event));
+		const windowId = idFrom(values.windowId) ?? 0;
 		const errors: FieldErrors = {};
 		const ladder = await loadLadder(getDb());
 		const weights = parseWeights(
@@ -102,7 +112,7 @@ export const actions: Actions = {
 	draw: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const windowId = Number((await event.request.formData()).get('windowId'));
+		const windowId = idFrom((await readForm(event)).get('windowId')) ?? 0;
 		const result = await runDraw(getDb(), windowId, { actorId: staff.id, early: true });
 		if (result.status === 'skipped') {
 			const why = {
@@ -123,7 +133,7 @@ export const actions: Actions = {
 	release: async (event) => {
 		const staff = requireStaff(event);
 		await loadEvent(event.params.id);
-		const claimId = Number((await event.request.formData()).get('claimId'));
+		const claimId = idFrom((await readForm(event)).get('claimId')) ?? 0;
 		const result = await releaseClaim(getDb(), { claimId, actorId: staff.id });
 		if (!result.ok) return fail(409, { form: 'release' as const, claimId, message: result.refusal.message });
 		return {

@@ -17,6 +17,7 @@ import {
 	memberExists
 } from '$lib/server/members';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event);
@@ -93,7 +94,7 @@ export const actions: Actions = {
 	adjust: async (event) => {
 		const staff = requireStaff(event);
 		const member = await target(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(memberAdjustSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'adjust', errors: parsed.errors, values });
@@ -104,7 +105,7 @@ export const actions: Actions = {
 	comp: async (event) => {
 		const staff = requireStaff(event);
 		const member = await target(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(memberCompSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'comp', errors: parsed.errors, values });
@@ -122,7 +123,7 @@ export const actions: Actions = {
 	role: async (event) => {
 		const admin = requireAdmin(event);
 		const member = await target(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseForm(roleSchema, form);
 		if (!parsed.ok) return fail(400, { action: 'role', errors: parsed.errors, values });

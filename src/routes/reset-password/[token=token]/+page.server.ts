@@ -4,6 +4,7 @@ import { newPasswordSchema, resetPassword } from '$lib/server/accounts';
 import { peekEmailToken, setSessionCookie } from '$lib/server/auth';
 import { parseForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
 	setHeaders({ 'referrer-policy': 'no-referrer' }); // keep the token out of Referer headers
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 
 export const actions: Actions = {
 	default: async ({ request, params, cookies }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const parsed = parseForm(newPasswordSchema, form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
 		const result = await resetPassword(

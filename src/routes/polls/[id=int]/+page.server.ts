@@ -16,6 +16,7 @@ import {
 	tierNames
 } from '$lib/server/polls';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 function pollId(raw: string): number {
 	const id = Number(raw);
@@ -55,7 +56,7 @@ export const actions: Actions = {
 		const id = pollId(event.params.id);
 		const poll = await getPoll(db, id);
 		if (!poll) error(404, 'Poll not found');
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		let input: BallotInput;
 		let values: { choices: string[]; ranks: Record<string, string> };
 		if (poll.kind === 'ranked') {

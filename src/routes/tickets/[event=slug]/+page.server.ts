@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { parseForm } from '$lib/server/forms';
+import { parseForm, INT_MAX, idFrom } from '$lib/server/forms';
 import {
 	claimSeats,
 	confirmOffer,
@@ -12,6 +12,7 @@ import {
 	listEventsForMember
 } from '$lib/server/tickets';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -21,14 +22,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const seatsForm = z.object({
-	windowId: z.coerce.number().int().positive(),
+	windowId: z.coerce.number().int().positive().max(INT_MAX),
 	seats: z.coerce
 		.number({ error: 'Choose how many seats.' })
 		.int('Choose how many seats.')
 		.min(1, 'Choose at least 1 seat.')
 });
-const windowForm = z.object({ windowId: z.coerce.number().int().positive() });
-const claimForm = z.object({ claimId: z.coerce.number().int().positive() });
+const windowForm = z.object({ windowId: z.coerce.number().int().positive().max(INT_MAX) });
+const claimForm = z.object({ claimId: z.coerce.number().int().positive().max(INT_MAX) });
 
 /** Every answer names the window (or claim) it belongs to, so the page shows it in the right place. */
 type Answer = { ok: boolean; windowId?: number; message: string };
@@ -36,9 +37,9 @@ type Answer = { ok: boolean; windowId?: number; message: string };
 export const actions: Actions = {
 	claim: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok)
 			return fail(400, { ok: false, windowId, message: Object.values(parsed.errors)[0] } satisfies Answer);
 		const result = await claimSeats(getDb(), { ...parsed.data, memberId: user.id });
@@ -56,9 +57,9 @@ export const actions: Actions = {
 	},
 	register: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(seatsForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok)
 			return fail(400, { ok: false, windowId, message: Object.values(parsed.errors)[0] } satisfies Answer);
 		const result = await registerForDraw(getDb(), { ...parsed.data, memberId: user.id });
@@ -68,7 +69,7 @@ export const actions: Actions = {
 	},
 	withdraw: async (event) => {
 		const user = requireUser(event);
-		const parsed = parseForm(windowForm, await event.request.formData());
+		const parsed = parseForm(windowForm, await readForm(event));
 		if (!parsed.ok) return fail(400, { ok: false, message: 'Choose a window.' } satisfies Answer);
 		const result = await withdrawEntry(getDb(), { windowId: parsed.data.windowId, memberId: user.id });
 		if (!result.ok)
@@ -81,9 +82,9 @@ export const actions: Actions = {
 	},
 	confirm: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose an offer.' } satisfies Answer);
 		const result = await confirmOffer(getDb(), { claimId: parsed.data.claimId, memberId: user.id });
 		if (!result.ok)
@@ -92,9 +93,9 @@ export const actions: Actions = {
 	},
 	release: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseForm(claimForm, form);
-		const windowId = Number(form.get('windowId')) || undefined;
+		const windowId = idFrom(form.get('windowId')) ?? undefined;
 		if (!parsed.ok) return fail(400, { ok: false, windowId, message: 'Choose a claim.' } satisfies Answer);
 		const result = await releaseClaim(getDb(), { claimId: parsed.data.claimId, memberId: user.id });
 		if (!result.ok)

@@ -20,6 +20,7 @@ import {
 	parseDropForm
 } from '$lib/server/drops';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http';
 
 function dropId(event: Pick<RequestEvent, 'params'>): number {
 	const id = Number(event.params.id);
@@ -72,7 +73,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const db = getDb();
 		const id = dropId(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const now = new Date();
 		const parsed = parseDropForm(form, await tierOptions(db), now, config.houseTimeZone);
@@ -84,7 +85,7 @@ export const actions: Actions = {
 	},
 	preview: async (event) => {
 		requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		return {
 			errors: {},
@@ -104,7 +105,7 @@ export const actions: Actions = {
 	},
 	pin: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		await setPinned(getDb(), dropId(event), form.get('pinned') === 'true', staff.id);
 		return { pinChanged: true };
 	},
@@ -112,7 +113,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const db = getDb();
 		const id = dropId(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const file = form.get('file');
 		const alt = String(form.get('alt') ?? '').trim();
 		if (!(file instanceof File) || file.size === 0)
@@ -127,7 +128,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const db = getDb();
 		const id = dropId(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const mediaId = String(form.get('mediaId') ?? '');
 		if (!/^[0-9a-f-]{36}$/i.test(mediaId)) return fail(400, { uploadError: 'Unknown file.' });
 		await deleteMedia(db, id, mediaId, staff.id);

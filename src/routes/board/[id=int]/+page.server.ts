@@ -12,6 +12,8 @@ import {
 	type PostView
 } from '$lib/server/board';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/http';
+import { idFrom } from '$lib/server/forms';
 
 interface PostData {
 	id: number;
@@ -85,9 +87,9 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	post: async (event) => {
 		const { user, board } = await requireBoardAccess(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const body = String(form.get('body') ?? '');
-		const parent = Number(form.get('parent') ?? 0);
+		const parent = idFrom(form.get('parent')) ?? 0;
 		const parentId = Number.isInteger(parent) && parent > 0 && parent < 2_147_483_647 ? parent : null;
 		const result = await addPost(getDb(), { boardId: board.id, authorId: user.id, body, parentId });
 		if (!result.ok) return fail(400, { parent: parentId ?? 0, error: result.errors.body, body });
@@ -96,9 +98,9 @@ export const actions: Actions = {
 	moderate: async (event) => {
 		const { user, board, staff } = await requireBoardAccess(event);
 		if (!staff) error(403, 'Only staff can moderate.');
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const action = String(form.get('action'));
-		const postId = Number(form.get('post'));
+		const postId = idFrom(form.get('post')) ?? 0;
 		if (!['pin', 'unpin', 'hide', 'show'].includes(action) || !Number.isInteger(postId) || postId <= 0)
 			return fail(400, { moderateError: 'Unknown moderation action.' });
 		await moderatePost(getDb(), { boardId: board.id, postId, action: action as 'pin', staffId: user.id });
@@ -106,9 +108,9 @@ export const actions: Actions = {
 	},
 	rsvp: async (event) => {
 		const { user, board } = await requireBoardAccess(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const response = String(form.get('response'));
-		const sessionId = Number(form.get('session'));
+		const sessionId = idFrom(form.get('session')) ?? 0;
 		if (!['yes', 'no', 'maybe'].includes(response) || !Number.isInteger(sessionId) || sessionId <= 0)
 			return fail(400, { rsvpError: 'Choose yes, maybe or no.' });
 		const ok = await rsvp(getDb(), {

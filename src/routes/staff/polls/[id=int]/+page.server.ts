@@ -12,6 +12,7 @@ import {
 	tierNames
 } from '$lib/server/polls';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 function pollId(raw: string): number {
 	const id = Number(raw);
@@ -47,7 +48,7 @@ export const actions: Actions = {
 	},
 	outcome: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const note = String(form.get('note') ?? '').trim();
 		if (note.length < 5 || note.length > 1000)
 			return fail(400, {

@@ -22,6 +22,7 @@ import {
 	previewSegment
 } from '$lib/server/segments';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/http';
 
 function boardId(raw: string): number {
 	const id = Number(raw);
@@ -90,7 +91,7 @@ export const actions: Actions = {
 	invite: async (event) => {
 		const staff = requireStaff(event);
 		const id = boardId(event.params.id);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const parsed = parseSegmentFilter(form);
 		if (!parsed.ok) return fail(400, { inviteError: 'The segment is not valid: preview it again.' });
 		const deadline = parseDeadline(String(form.get('deadline') ?? ''), config.houseTimeZone);
@@ -109,7 +110,7 @@ export const actions: Actions = {
 	},
 	update: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const body = String(form.get('body') ?? '');
 		const result = await addPost(getDb(), {
 			boardId: boardId(event.params.id),
@@ -122,7 +123,7 @@ export const actions: Actions = {
 	},
 	session: async (event) => {
 		const staff = requireStaff(event);
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = formValues(form);
 		const parsed = parseSessionForm(values, config.houseTimeZone);
 		if (!parsed.ok) return fail(400, { sessionErrors: parsed.errors, sessionValues: values });
