@@ -2,7 +2,20 @@
 // tier movement they cause. Pure and reproducible: the same (seed, members, now) gives the same
 // plan, and each member's part depends only on the seed and their number, so any size can be
 // planned in slices. history.ts writes it to the database.
-import { addMonths, effectiveRank, foldEngagement, INITIAL_STATE, reevaluate, windowPointsOf, type EarnedState, type PointEntry, type Timeline, award, dayKey, type EarningRule } from '../loyalty';
+import {
+	addMonths,
+	effectiveRank,
+	foldEngagement,
+	INITIAL_STATE,
+	reevaluate,
+	windowPointsOf,
+	type EarnedState,
+	type PointEntry,
+	type Timeline,
+	award,
+	dayKey,
+	type EarningRule
+} from '../loyalty';
 import { accessOf, monthlyAmount, paidGrantOf, wholeUnits, type ChangeKind } from '../patronage';
 import type { BillingInterval } from '../db/schema/patronage';
 
