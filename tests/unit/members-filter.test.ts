@@ -92,6 +92,8 @@ describe('CSV cells', () => {
 	});
 });
 
+const ZONE = 'Europe/Brussels';
+
 describe('audit log text', () => {
 	it('names known actions and spells out unknown ones', () => {
 		expect(actionLabel('points.adjusted')).toBe('Adjusted points');
@@ -99,11 +101,28 @@ describe('audit log text', () => {
 	});
 
 	it('describes the details that matter', () => {
-		expect(describeDetails('points.adjusted', { points: 50, reason: 'Lost scan', entryId: 3 })).toBe(
+		expect(describeDetails('points.adjusted', { points: 50, reason: 'Lost scan', entryId: 3 }, ZONE)).toBe(
 			'+50 points: “Lost scan”'
 		);
-		expect(describeDetails('member.role_changed', { from: 'fan', to: 'staff' })).toBe('From fan to staff');
-		expect(describeDetails('poll.close', { poll: 4, note: '' })).toBe('poll: 4');
+		expect(describeDetails('member.role_changed', { from: 'fan', to: 'staff' }, ZONE)).toBe(
+			'From fan to staff'
+		);
+		expect(describeDetails('poll.close', { poll: 4, note: '' }, ZONE)).toBe('poll: 4');
+		// The comp's last day on the house clock, not the UTC date of the stored instant.
+		expect(
+			describeDetails(
+				'patronage.comp_granted',
+				{ tierRank: 3, endsAt: '2026-06-30T21:59:59.000Z', reason: 'Prize' },
+				ZONE
+			)
+		).toBe('Tier rank 3 until 30 June 2026: “Prize”');
+		expect(
+			describeDetails(
+				'patronage.comp_granted',
+				{ tierRank: 3, endsAt: '2026-07-01T03:59:59.000Z', reason: 'Prize' },
+				'America/New_York'
+			)
+		).toBe('Tier rank 3 until 30 June 2026: “Prize”');
 		expect(isMemberSubject('user')).toBe(true);
 		expect(isMemberSubject('drop')).toBe(false);
 	});

@@ -1,5 +1,6 @@
 // Every insight as a plain table: the page's table views and the CSV downloads read the same
 // columns and rows, so what staff see and what they download never differ.
+import { calendarDay } from '$lib/time';
 import type { Insights } from '$lib/server/insights';
 import type { MetricId } from '$lib/server/insights';
 
@@ -172,7 +173,7 @@ export function insightTables(data: Insights): Record<MetricId, Table> {
 			rows: data.presales.map((w) => [
 				w.event,
 				tierName(w.minRank),
-				w.opensAt.slice(0, 10),
+				calendarDay(w.opensAt, data.timeZone),
 				w.eligible,
 				w.claimed,
 				w.checkedIn
@@ -186,7 +187,13 @@ export function insightTables(data: Insights): Record<MetricId, Table> {
 				{ label: 'Ballots', type: 'int' },
 				{ label: 'Participation', type: 'share' }
 			],
-			rows: data.polls.map((p) => [p.question, p.opensAt.slice(0, 10), p.eligible, p.ballots, p.rate])
+			rows: data.polls.map((p) => [
+				p.question,
+				calendarDay(p.opensAt, data.timeZone),
+				p.eligible,
+				p.ballots,
+				p.rate
+			])
 		}
 	};
 }

@@ -12,6 +12,7 @@ import {
 	type PresaleClaim,
 	type PresaleWindow
 } from '../db/schema';
+import { calendarDay } from '$lib/time';
 import { audit } from '../audit';
 import { getStanding, loadLadder } from '../loyalty';
 import { formatPresaleCode } from './codes';
@@ -310,7 +311,8 @@ export async function getEventForStaff(db: Database, eventId: number, now = new 
 
 export async function createEvent(db: Database, input: EventInput, actorId: string): Promise<Event> {
 	return db.transaction(async (tx) => {
-		const base = `${slugify(input.title)}-${input.startsAt.toISOString().slice(0, 10)}`;
+		// The show's date on the venue's clock.
+		const base = `${slugify(input.title)}-${calendarDay(input.startsAt, input.timeZone)}`;
 		let event: Event | undefined;
 		for (let n = 1; !event; n++) {
 			[event] = await tx

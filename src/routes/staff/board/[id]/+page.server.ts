@@ -1,6 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { requireStaff } from '$lib/server/auth';
 import {
 	parseDeadline,
@@ -13,7 +12,6 @@ import {
 } from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty';
-import { utcToHouseLocal } from '$lib/server/polls';
 import {
 	describeSegment,
 	EMPTY_FILTER,
@@ -21,6 +19,8 @@ import {
 	segmentParams,
 	previewSegment
 } from '$lib/server/segments';
+import { houseTimeZone } from '$lib/server/house';
+import { wallClock } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 
 function boardId(raw: string): number {
@@ -72,8 +72,8 @@ export const load: PageServerLoad = async (event) => {
 				points: m.points
 			}))
 		},
-		defaultDeadline: utcToHouseLocal(new Date(Date.now() + 7 * 86_400_000), config.houseTimeZone),
-		timeZone: config.houseTimeZone,
+		defaultDeadline: wallClock(new Date(Date.now() + 7 * 86_400_000), houseTimeZone()),
+		timeZone: houseTimeZone(),
 		invitations: invitations.map((i) => ({
 			id: i.id,
 			name: i.name,
@@ -93,7 +93,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = parseSegmentFilter(form);
 		if (!parsed.ok) return fail(400, { inviteError: 'The segment is not valid: preview it again.' });
-		const deadline = parseDeadline(String(form.get('deadline') ?? ''), config.houseTimeZone);
+		const deadline = parseDeadline(String(form.get('deadline') ?? ''), houseTimeZone());
 		if (!deadline.ok)
 			return fail(400, {
 				deadlineError: deadline.errors.deadline,
@@ -124,7 +124,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const form = await event.request.formData();
 		const values = formValues(form);
-		const parsed = parseSessionForm(values, config.houseTimeZone);
+		const parsed = parseSessionForm(values, houseTimeZone());
 		if (!parsed.ok) return fail(400, { sessionErrors: parsed.errors, sessionValues: values });
 		await addSession(getDb(), { boardId: boardId(event.params.id), ...parsed.value, staffId: staff.id });
 		return { sessionAdded: true };

@@ -1,14 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { requireStaff } from '$lib/server/auth';
 import { formValues } from '$lib/server/forms';
 import { previewBody, tierOptions, runDropsDueWork, saveDrop, parseDropForm } from '$lib/server/drops';
+import { houseTimeZone } from '$lib/server/house';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
-	return { tiers: await tierOptions(getDb()), zone: config.houseTimeZone };
+	return { tiers: await tierOptions(getDb()), zone: houseTimeZone() };
 };
 
 export const actions: Actions = {
@@ -18,7 +18,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const values = formValues(form);
 		const now = new Date();
-		const parsed = parseDropForm(form, await tierOptions(db), now, config.houseTimeZone);
+		const parsed = parseDropForm(form, await tierOptions(db), now, houseTimeZone());
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values, previewHtml: null });
 		const result = await saveDrop(db, { input: parsed.data, actorId: staff.id, now });
 		if (!result.ok) return fail(400, { errors: result.errors, values, previewHtml: null });

@@ -16,9 +16,9 @@ import {
 	parseEventForm,
 	parseWeights,
 	parseWindowForm,
-	type FieldErrors,
-	instantToZoned
+	type FieldErrors
 } from '$lib/server/tickets';
+import { wallClock } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadEvent(id: string) {
@@ -43,7 +43,7 @@ export const load: PageServerLoad = async (event) => {
 		windowTimes: Object.fromEntries(
 			detail.windows.map((w) => [
 				w.id,
-				{ opens: instantToZoned(w.opensAt, tz), closes: instantToZoned(w.closesAt, tz) }
+				{ opens: wallClock(w.opensAt, tz), closes: wallClock(w.closesAt, tz) }
 			])
 		),
 		checkedAt: new Date()

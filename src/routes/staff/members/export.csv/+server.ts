@@ -4,6 +4,8 @@ import { error } from '@sveltejs/kit';
 import { audit } from '$lib/server/audit';
 import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
+import { houseTimeZone } from '$lib/server/house';
+import { calendarDay } from '$lib/time';
 import { loadLadder } from '$lib/server/loyalty';
 import { csvRow, membersParams, parseMembersFilter, allMembers, countMembers } from '$lib/server/members';
 import type { RequestHandler } from './$types';
@@ -66,7 +68,7 @@ export const GET: RequestHandler = async (event) => {
 			await chunks.return(undefined);
 		}
 	});
-	const stamp = now.toISOString().slice(0, 10);
+	const stamp = calendarDay(now, houseTimeZone());
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
