@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow } from '$lib/server/members/csv';
 import {
 	DEFAULT_MEMBERS_FILTER,
 	isFiltered,
@@ -66,29 +65,6 @@ describe('members filter', () => {
 
 	it('takes LIKE wildcards literally in a search', () => {
 		expect(likePattern('50%_off\\')).toBe('%50\\%\\_off\\\\%');
-	});
-});
-
-describe('CSV cells', () => {
-	it('quotes commas, quotes and line breaks', () => {
-		expect(csvCell('plain')).toBe('plain');
-		expect(csvCell('a,b')).toBe('"a,b"');
-		expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-		expect(csvCell('two\nlines')).toBe('"two\nlines"');
-		expect(csvCell(null)).toBe('');
-		expect(csvCell(-5)).toBe('-5');
-		expect(csvCell(new Date('2026-01-02T03:04:05Z'))).toBe('2026-01-02T03:04:05.000Z');
-	});
-
-	it('keeps text that a spreadsheet would run as a formula as text', () => {
-		for (const evil of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx'])
-			expect(csvCell(evil).replace(/^"/, '')).toMatch(/^'/);
-		expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-		expect(csvCell('a=b')).toBe('a=b');
-	});
-
-	it('ends rows with CRLF', () => {
-		expect(csvRow(['a', 1, true, null])).toBe('a,1,true,\r\n');
 	});
 });
 

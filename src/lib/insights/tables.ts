@@ -197,23 +197,3 @@ export function insightTables(data: Insights): Record<MetricId, Table> {
 		}
 	};
 }
-
-/** A cell in CSV: money in major units, shares as fractions; text quoted and never a formula. */
-export function csvCell(value: Cell, type: CellType): string {
-	if (value === null) return '';
-	if (typeof value === 'number') {
-		if (type === 'money') return (value / 100).toFixed(2);
-		if (type === 'share') return value.toFixed(4);
-		if (type === 'months' || type === 'ratio') return value.toFixed(2);
-		return String(value);
-	}
-	// A spreadsheet runs cells starting with = + - @ (or a tab/CR) as formulas: a quote disarms them.
-	const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-	return /[",\n\r]/.test(text) || text !== value ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(table: Table): string {
-	const head = table.columns.map((c) => csvCell(c.label, 'text')).join(',');
-	const body = table.rows.map((r) => r.map((v, i) => csvCell(v, table.columns[i].type)).join(','));
-	return [head, ...body].join('\r\n') + '\r\n';
-}

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { toCsv, insightTables } from '$lib/insights/tables';
+import { insightTables } from '$lib/insights/tables';
 import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
-import { METRICS, type MetricId, parsePeriod, loadInsights } from '$lib/server/insights';
+import { METRICS, type MetricId, parsePeriod, loadInsights, toCsv } from '$lib/server/insights';
 import { dayKey } from '$lib/server/loyalty';
 import { houseTimeZone } from '$lib/server/house';
 import type { RequestHandler } from './$types';
