@@ -18,6 +18,7 @@ const PLATFORM = [
 	'house-time',
 	'forms',
 	'csrf',
+	'csv',
 	'jobs'
 ];
 const FLOORS = {
