@@ -257,5 +257,6 @@ test('a poll typed as opening at 19:51 shows 19:51 everywhere, naming Brussels o
 	await card.getByRole('link', { name: question }).click();
 	await expect(fan.getByText(/This poll opens \d{1,2} \w{3}, 19:51 \(Brussels time\)\./)).toBeVisible();
 	await expect(fan.getByText('13:51')).toHaveCount(0);
+	await fan.screenshot({ path: 'test-results/screens/poll-new-york.png', fullPage: true });
 	await context.close();
 });
