@@ -15,8 +15,10 @@ const PLATFORM = [
 	'audit',
 	'secrets',
 	'house',
+	'house-time',
 	'forms',
 	'csrf',
+	'csv',
 	'jobs',
 	'http',
 	'submit-once'

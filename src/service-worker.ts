@@ -20,6 +20,7 @@ import {
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
 import type { WorkboxPlugin } from 'workbox-core/types';
+import { formatDateTime, isTimeZone, zoneLabel } from '$lib/time';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -146,9 +147,13 @@ function markSavedCopies(): WorkboxPlugin {
 			try {
 				const html = await cachedResponse.clone().text();
 				const saved = new Date(cachedResponse.headers.get('date') ?? '');
+				// On the house's clock, like every time the page itself shows (the layout names it).
+				const zone = /<meta name="house-time-zone" content="([^"]+)"/.exec(html)?.[1] ?? '';
 				const when = Number.isNaN(saved.getTime())
 					? ''
-					: ` from ${saved.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+					: isTimeZone(zone)
+						? ` from ${formatDateTime(saved, zone)} (${zoneLabel(zone)})`
+						: ` from ${formatDateTime(saved, Intl.DateTimeFormat().resolvedOptions().timeZone)}`;
 				const notice = `<p class="notice notice-warning" role="status" data-offline-copy>You are offline. This is the copy saved on this device${when}.</p>`;
 				// Before the app's root element, so hydration never sees it.
 				const marked = html.replace(/<body[^>]*>/i, (tag) => tag + notice);

@@ -1,5 +1,6 @@
-// Formatting shared by pages: one place for how numbers, money and dates read. Intl formatters
-// are costly to build and a page formats dozens of values, so each is built once and reused.
+// Formatting shared by pages: one place for how numbers and money read (times: $lib/time, on a
+// named clock). Intl formatters are costly to build and a page formats dozens of values, so each
+// is built once and reused.
 const LOCALE = 'en-GB';
 
 const memo = <T>(make: (key: string) => T) => {
@@ -27,33 +28,6 @@ const moneyFormat = memo((key) => {
 
 export function formatMoney(minor: number, currency: string): string {
 	return moneyFormat(`${currency.toUpperCase()}:${minor % 100 === 0 ? 1 : 0}`).format(minor / 100);
-}
-
-const dayFormat = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long' });
-const dayYearFormat = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', year: 'numeric' });
-
-/** "14 May" this year, "14 May 2027" otherwise. */
-export function formatDay(value: Date | string, now = new Date()): string {
-	const d = new Date(value);
-	return (d.getFullYear() === now.getFullYear() ? dayFormat : dayYearFormat).format(d);
-}
-
-const monthYearFormat = new Intl.DateTimeFormat(LOCALE, { month: 'long', year: 'numeric' });
-
-/** "May 2026". */
-export function formatMonthYear(value: Date | string): string {
-	return monthYearFormat.format(new Date(value));
-}
-
-const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
-	day: 'numeric',
-	month: 'short',
-	hour: '2-digit',
-	minute: '2-digit'
-});
-
-export function formatDateTime(value: Date | string): string {
-	return dateTimeFormat.format(new Date(value));
 }
 
 /** How moments greet a member: the first word of their display name. */

@@ -1,7 +1,7 @@
 import { building } from '$app/environment';
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
-import { getHouse } from '$lib/server/house';
+import { getHouse, houseTimeZone } from '$lib/server/house';
 import { unreadCount } from '$lib/server/notifications';
 import { isStaff } from '$lib/server/auth';
 import type { LayoutServerLoad } from './$types';
@@ -15,6 +15,8 @@ export const load: LayoutServerLoad = async ({ locals, depends }) => {
 		: await Promise.all([getHouse(getDb()), user ? (locals.unread ?? unreadCount(getDb(), user.id)) : 0]);
 	return {
 		house: { name: house.name, tagline: house.tagline },
+		// Every page prints times on this clock, on the server and after hydration alike.
+		houseTimeZone: houseTimeZone(),
 		demo: config.demo,
 		user: user
 			? {

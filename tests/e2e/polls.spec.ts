@@ -216,3 +216,47 @@ test('staff invite a segment to a board and a fan accepts, then joins the discus
 	expect(await seriousViolations(fan)).toEqual([]);
 	await fan.screenshot({ path: 'test-results/screens/board-page.png', fullPage: true });
 });
+
+test('a poll typed as opening at 19:51 shows 19:51 everywhere, naming Brussels on a phone set to New York', async ({
+	page: staff,
+	browser
+}) => {
+	// Tomorrow's date on the house clock, as staff would type it.
+	const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(
+		new Date(Date.now() + 86_400_000)
+	);
+	const question = `When does the 19:51 poll open? ${day}`;
+	await signIn(staff, DEMO_STAFF, DEMO_PASSWORD);
+	await staff.goto('/staff/polls/new');
+	await staff.getByLabel('Question').fill(question);
+	await staff.getByLabel('Single choice').check();
+	await staff.getByLabel(/^Options, one per line/).fill('Early\nLate');
+	await staff.getByLabel('Opens', { exact: true }).fill(`${day}T19:51`);
+	await staff.getByRole('button', { name: 'Create poll' }).click();
+	await expect(staff.getByRole('status').filter({ hasText: 'Poll created.' })).toBeVisible();
+	await expect(staff.locator('dd').filter({ hasText: /, 19:51/ })).toHaveCount(1);
+
+	// A fan whose phone is on New York time (13:51 there): the server's HTML and the hydrated page
+	// both say 19:51, and once mounted the page names the clock.
+	const { baseURL, viewport } = test.info().project.use;
+	const context = await browser.newContext({
+		baseURL,
+		viewport,
+		isMobile: true,
+		hasTouch: true,
+		locale: 'en-GB',
+		timezoneId: 'America/New_York'
+	});
+	const fan = await context.newPage();
+	await signUp(fan, 'Nia New York', newEmail('nia'), 'a long enough passphrase');
+	const html = await (await fan.request.get('/polls')).text();
+	expect(html).toMatch(/Opens \d{1,2} \w{3}, 19:51</);
+	await fan.goto('/polls');
+	const card = fan.getByRole('listitem').filter({ hasText: question });
+	await expect(card.locator('.eyebrow')).toHaveText(/^Opens \d{1,2} \w{3}, 19:51 \(Brussels time\)$/);
+	await card.getByRole('link', { name: question }).click();
+	await expect(fan.getByText(/This poll opens \d{1,2} \w{3}, 19:51 \(Brussels time\)\./)).toBeVisible();
+	await expect(fan.getByText('13:51')).toHaveCount(0);
+	await fan.screenshot({ path: 'test-results/screens/poll-new-york.png', fullPage: true });
+	await context.close();
+});

@@ -24,6 +24,8 @@ import { load as listLoad } from '../../src/routes/staff/members/+page.server';
 import { actions, load as memberLoad } from '../../src/routes/staff/members/[id=uuid]/+page.server';
 import { load as auditLoad } from '../../src/routes/staff/audit/+page.server';
 import { windowStart } from '$lib/server/loyalty/tier-state';
+import { houseTimeZone } from '$lib/server/house';
+import { calendarDay } from '$lib/time';
 import { forEachDriver, unique } from './harness';
 
 const DAY = 86_400_000;
@@ -637,7 +639,8 @@ forEachDriver('members directory', (t) => {
 				memberLink: `/staff/members/${fan.id}`,
 				actor: { name: `Auditor ${tag}` }
 			});
-			const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+			// Tomorrow on the house clock: audit days are the house's.
+			const tomorrow = calendarDay(Date.now() + DAY, houseTimeZone());
 			const none = (await call(
 				auditLoad,
 				event(`/staff/audit?subjectId=${fan.id}&from=${tomorrow}`, as)

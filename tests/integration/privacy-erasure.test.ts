@@ -20,6 +20,8 @@ import { updateConsents } from '$lib/server/privacy/consents';
 import { deleteAccount, requestAccountDeletion } from '$lib/server/privacy/delete-account';
 import { beforeAccountDeletion, DeletionBlockedError } from '$lib/server/privacy/hooks';
 import { exportMemberData } from '$lib/server/privacy/member-data';
+import { houseTimeZone } from '$lib/server/house';
+import { calendarDay } from '$lib/time';
 import { isPersonal, personalDataPolicy, TOMBSTONE_NAME, tombstoneEmail } from '$lib/server/privacy/policy';
 import { runRetention } from '$lib/server/privacy/retention';
 import { forEachDriver, unique, uniqueEmail, uniqueIp } from './harness';
@@ -307,7 +309,8 @@ forEachDriver('privacy: export and erasure', (t) => {
 		const now = new Date();
 		const first = await exportForDownload(t.db, member.id, now);
 		if (!first.ok) throw new Error('export refused');
-		expect(first.filename).toBe(`my-data-${now.toISOString().slice(0, 10)}.json`);
+		// The house's day, as every date a person reads.
+		expect(first.filename).toBe(`my-data-${calendarDay(now, houseTimeZone())}.json`);
 		expect(JSON.parse(first.body).member.email).toBe(email);
 		for (let i = 1; i < EXPORT_LIMIT.max; i++)
 			expect((await exportForDownload(t.db, member.id, now)).ok).toBe(true);

@@ -26,6 +26,13 @@ const cases: { rule: string; file: string; bad: string; good: string; says: RegE
 		says: /loyalty is the floor/
 	},
 	{
+		rule: 'loyalty may use every platform module, house time and the CSV writer too',
+		file: 'src/lib/server/loyalty/zz-check.ts',
+		bad: "import { parseDropForm } from '../drops';\nexport const x = parseDropForm;\n",
+		good: "import { csvRow } from '../csv';\nimport { startOfDay } from '../house-time';\nexport const x = [csvRow, startOfDay];\n",
+		says: /loyalty is the floor/
+	},
+	{
 		rule: 'db imports no domain',
 		file: 'src/lib/server/db/schema/zz-check.ts',
 		bad: "import type { AccessDrop } from '../../drops';\nexport type X = AccessDrop;\n",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '$lib/insights/tables';
+import { csvCell, toCsv } from '$lib/server/insights/csv';
 import { parsePeriod } from '$lib/server/insights/period';
 
 const q = (s: string) => new URLSearchParams(s);
@@ -43,7 +43,7 @@ describe('the insights period', () => {
 describe('insight CSV', () => {
 	it('quotes text, writes money in major units and disarms formulas', () => {
 		expect(csvCell('=HYPERLINK("x")', 'text')).toBe(`"'=HYPERLINK(""x"")"`);
-		expect(csvCell('-2', 'text')).toBe(`"'-2"`);
+		expect(csvCell('-2', 'text')).toBe(`'-2`);
 		expect(csvCell('Plain, with comma', 'text')).toBe('"Plain, with comma"');
 		expect(csvCell(-1250, 'money')).toBe('-12.50');
 		expect(csvCell(0.5, 'share')).toBe('0.5000');

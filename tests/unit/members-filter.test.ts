@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow } from '$lib/server/members/csv';
 import {
 	DEFAULT_MEMBERS_FILTER,
 	isFiltered,
@@ -69,28 +68,7 @@ describe('members filter', () => {
 	});
 });
 
-describe('CSV cells', () => {
-	it('quotes commas, quotes and line breaks', () => {
-		expect(csvCell('plain')).toBe('plain');
-		expect(csvCell('a,b')).toBe('"a,b"');
-		expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-		expect(csvCell('two\nlines')).toBe('"two\nlines"');
-		expect(csvCell(null)).toBe('');
-		expect(csvCell(-5)).toBe('-5');
-		expect(csvCell(new Date('2026-01-02T03:04:05Z'))).toBe('2026-01-02T03:04:05.000Z');
-	});
-
-	it('keeps text that a spreadsheet would run as a formula as text', () => {
-		for (const evil of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx'])
-			expect(csvCell(evil).replace(/^"/, '')).toMatch(/^'/);
-		expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-		expect(csvCell('a=b')).toBe('a=b');
-	});
-
-	it('ends rows with CRLF', () => {
-		expect(csvRow(['a', 1, true, null])).toBe('a,1,true,\r\n');
-	});
-});
+const ZONE = 'Europe/Brussels';
 
 describe('audit log text', () => {
 	it('names known actions and spells out unknown ones', () => {
@@ -99,11 +77,28 @@ describe('audit log text', () => {
 	});
 
 	it('describes the details that matter', () => {
-		expect(describeDetails('points.adjusted', { points: 50, reason: 'Lost scan', entryId: 3 })).toBe(
+		expect(describeDetails('points.adjusted', { points: 50, reason: 'Lost scan', entryId: 3 }, ZONE)).toBe(
 			'+50 points: “Lost scan”'
 		);
-		expect(describeDetails('member.role_changed', { from: 'fan', to: 'staff' })).toBe('From fan to staff');
-		expect(describeDetails('poll.close', { poll: 4, note: '' })).toBe('poll: 4');
+		expect(describeDetails('member.role_changed', { from: 'fan', to: 'staff' }, ZONE)).toBe(
+			'From fan to staff'
+		);
+		expect(describeDetails('poll.close', { poll: 4, note: '' }, ZONE)).toBe('poll: 4');
+		// The comp's last day on the house clock, not the UTC date of the stored instant.
+		expect(
+			describeDetails(
+				'patronage.comp_granted',
+				{ tierRank: 3, endsAt: '2026-06-30T21:59:59.000Z', reason: 'Prize' },
+				ZONE
+			)
+		).toBe('Tier rank 3 until 30 June 2026: “Prize”');
+		expect(
+			describeDetails(
+				'patronage.comp_granted',
+				{ tierRank: 3, endsAt: '2026-07-01T03:59:59.000Z', reason: 'Prize' },
+				'America/New_York'
+			)
+		).toBe('Tier rank 3 until 30 June 2026: “Prize”');
 		expect(isMemberSubject('user')).toBe(true);
 		expect(isMemberSubject('drop')).toBe(false);
 	});

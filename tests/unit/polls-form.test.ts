@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { houseLocalToUtc, utcToHouseLocal } from '$lib/server/polls/house-time';
+import { wallClockToInstant } from '$lib/server/house-time';
 import { parsePollForm } from '$lib/server/polls/form';
+import { wallClock } from '$lib/time';
+
+/** The instant, or null when the wall clock is refused. */
+const toInstant = (local: string, zone: string) => {
+	const r = wallClockToInstant(local, zone);
+	return r.ok ? r.at : null;
+};
 
 const ZONE = 'Europe/Brussels';
 const RANKS = [0, 1, 2, 3, 4];
@@ -16,10 +23,10 @@ const valid = {
 
 describe('house time', () => {
 	it('reads wall-clock times in the house zone, summer and winter', () => {
-		expect(houseLocalToUtc('2026-07-01T20:00', ZONE)?.toISOString()).toBe('2026-07-01T18:00:00.000Z');
-		expect(houseLocalToUtc('2026-01-15T20:00', ZONE)?.toISOString()).toBe('2026-01-15T19:00:00.000Z');
-		expect(utcToHouseLocal(new Date('2026-07-01T18:00:00Z'), ZONE)).toBe('2026-07-01T20:00');
-		expect(houseLocalToUtc('tomorrow', ZONE)).toBeNull();
+		expect(toInstant('2026-07-01T20:00', ZONE)?.toISOString()).toBe('2026-07-01T18:00:00.000Z');
+		expect(toInstant('2026-01-15T20:00', ZONE)?.toISOString()).toBe('2026-01-15T19:00:00.000Z');
+		expect(wallClock(new Date('2026-07-01T18:00:00Z'), ZONE)).toBe('2026-07-01T20:00');
+		expect(toInstant('tomorrow', ZONE)).toBeNull();
 	});
 });
 

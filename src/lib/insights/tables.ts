@@ -1,5 +1,6 @@
 // Every insight as a plain table: the page's table views and the CSV downloads read the same
 // columns and rows, so what staff see and what they download never differ.
+import { calendarDay } from '$lib/time';
 import type { Insights } from '$lib/server/insights';
 import type { MetricId } from '$lib/server/insights';
 
@@ -172,7 +173,7 @@ export function insightTables(data: Insights): Record<MetricId, Table> {
 			rows: data.presales.map((w) => [
 				w.event,
 				tierName(w.minRank),
-				w.opensAt.slice(0, 10),
+				calendarDay(w.opensAt, data.timeZone),
 				w.eligible,
 				w.claimed,
 				w.checkedIn
@@ -186,27 +187,13 @@ export function insightTables(data: Insights): Record<MetricId, Table> {
 				{ label: 'Ballots', type: 'int' },
 				{ label: 'Participation', type: 'share' }
 			],
-			rows: data.polls.map((p) => [p.question, p.opensAt.slice(0, 10), p.eligible, p.ballots, p.rate])
+			rows: data.polls.map((p) => [
+				p.question,
+				calendarDay(p.opensAt, data.timeZone),
+				p.eligible,
+				p.ballots,
+				p.rate
+			])
 		}
 	};
-}
-
-/** A cell in CSV: money in major units, shares as fractions; text quoted and never a formula. */
-export function csvCell(value: Cell, type: CellType): string {
-	if (value === null) return '';
-	if (typeof value === 'number') {
-		if (type === 'money') return (value / 100).toFixed(2);
-		if (type === 'share') return value.toFixed(4);
-		if (type === 'months' || type === 'ratio') return value.toFixed(2);
-		return String(value);
-	}
-	// A spreadsheet runs cells starting with = + - @ (or a tab/CR) as formulas: a quote disarms them.
-	const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-	return /[",\n\r]/.test(text) || text !== value ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(table: Table): string {
-	const head = table.columns.map((c) => csvCell(c.label, 'text')).join(',');
-	const body = table.rows.map((r) => r.map((v, i) => csvCell(v, table.columns[i].type)).join(','));
-	return [head, ...body].join('\r\n') + '\r\n';
 }

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { cached } from './cache';
+import { config } from './config';
 import type { Queryable } from './db';
 import { house, tiers, type House, type Tier } from './db/schema';
 
@@ -15,6 +16,14 @@ export function getHouse(db: Queryable): Promise<Pick<House, 'name' | 'tagline' 
 		const [row] = await db.select().from(house).where(eq(house.id, 1)).limit(1);
 		return row ?? FALLBACK;
 	});
+}
+
+/**
+ * The house's time zone ("Europe/Brussels"): every time a person reads or types is on its clock
+ * (events on their venue's). Everything reads it here, so making it a staff setting is one change.
+ */
+export function houseTimeZone(): string {
+	return config.houseTimeZone;
 }
 
 export function listTiers(db: Queryable): Promise<Tier[]> {

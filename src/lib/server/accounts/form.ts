@@ -1,7 +1,7 @@
 // The account forms' schemas: what sign-up, sign-in and the password forms accept, with the
 // messages shown beside each field. Pure.
 import { z } from 'zod';
-import { PASSWORD_MAX, passwordProblem } from '../auth';
+import { PASSWORD_MAX, passwordProblem } from '../auth/password';
 
 const checkbox = z
 	.union([z.literal('on'), z.literal('true'), z.literal('1')])

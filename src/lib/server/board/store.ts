@@ -12,7 +12,8 @@ import {
 	type Board
 } from '../db/schema';
 import { audit } from '../audit';
-import { formatDay } from '../../format';
+import { formatDay } from '$lib/time';
+import { houseTimeZone } from '../house';
 import { applyWording, notify } from '../notifications';
 import { checkLength, cleanLine, cleanText } from '../ideas';
 import { type SegmentFilter, segmentMemberIds } from '../segments';
@@ -89,7 +90,7 @@ export async function inviteSegment(
 				.returning({ memberId: boardInvitations.memberId });
 			invited.push(...rows.map((r) => r.memberId));
 		}
-		const deadline = formatDay(args.deadline);
+		const deadline = formatDay(args.deadline, houseTimeZone());
 		const items = await applyWording(
 			tx,
 			'board_invitation',

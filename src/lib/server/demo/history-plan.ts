@@ -11,12 +11,10 @@ import {
 	windowPointsOf,
 	type EarnedState,
 	type PointEntry,
-	type Timeline,
-	award,
-	dayKey,
-	type EarningRule
-} from '../loyalty';
-import { accessOf, monthlyAmount, paidGrantOf, wholeUnits, type ChangeKind } from '../patronage';
+	type Timeline
+} from '../loyalty/tier-state';
+import { award, dayKey, type EarningRule } from '../loyalty/earning';
+import { accessOf, monthlyAmount, paidGrantOf, wholeUnits, type ChangeKind } from '../patronage/access';
 import type { BillingInterval } from '../db/schema/patronage';
 
 const HOUR = 3_600_000;

@@ -9,6 +9,7 @@ import { config } from '../config';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { recordSet } from '../db/batch';
 import { hashPassword } from '../auth';
+import { houseTimeZone } from '../house';
 import { loadRules, loadTimeline } from '../loyalty';
 import { createPlanner, FAN_EMAIL_DOMAIN, planMember, type MemberPlan } from './history-plan';
 
@@ -99,7 +100,7 @@ export async function generateHistory(db: Database, options: HistoryOptions): Pr
 			{
 				seed,
 				now,
-				timeZone: config.houseTimeZone,
+				timeZone: houseTimeZone(),
 				graceDays: config.patronageGraceDays,
 				rules,
 				paidTiers: paid.map((t) => ({

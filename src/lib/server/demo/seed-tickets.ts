@@ -5,8 +5,9 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { events, presaleWindows } from '../db/schema';
-import { config } from '../config';
-import { instantToZoned, zonedToInstant } from '../tickets';
+import { calendarDay } from '$lib/time';
+import { houseTimeZone } from '../house';
+import { wallClockToInstant } from '../house-time';
 
 export const DEMO_EVENT_SLUG = 'live-at-the-tram-depot';
 
@@ -14,8 +15,10 @@ const DAY = 24 * 3600_000;
 
 /** 20:00 local time `days` from now, in the house's zone. */
 function eveningIn(days: number, now: Date): Date {
-	const day = instantToZoned(new Date(now.getTime() + days * DAY), config.houseTimeZone).slice(0, 10);
-	return zonedToInstant(`${day}T20:00`, config.houseTimeZone)!;
+	const zone = houseTimeZone();
+	const evening = wallClockToInstant(`${calendarDay(now.getTime() + days * DAY, zone)}T20:00`, zone);
+	if (!evening.ok) throw new Error(evening.message);
+	return evening.at;
 }
 
 export async function seedTickets(db: Database, now = new Date()): Promise<void> {
@@ -30,7 +33,7 @@ export async function seedTickets(db: Database, now = new Date()): Promise<void>
 				title: 'Live at the Tram Depot',
 				venue: 'Tram Depot, Ghent',
 				startsAt: eveningIn(21, now),
-				timeZone: config.houseTimeZone,
+				timeZone: houseTimeZone(),
 				publicSaleAt: eveningIn(10, now),
 				capacity: 100
 			})

@@ -4,8 +4,9 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { getUserById } from '../auth';
-import { config } from '../config';
+import { formatTime } from '$lib/time';
 import type { Database } from '../db';
+import { houseTimeZone } from '../house';
 import { admitPresaleCode } from './presale-code';
 import {
 	dayKey,
@@ -84,14 +85,7 @@ export function venueSlug(venue: string): string {
 	return `v-${encodeHexLowerCase(sha256(new TextEncoder().encode(normaliseVenue(venue)))).slice(0, 10)}`;
 }
 
-function houseTime(at: Date): string {
-	return new Intl.DateTimeFormat('en-GB', {
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23',
-		timeZone: config.houseTimeZone
-	}).format(at);
-}
+const houseTime = (at: Date) => formatTime(at, houseTimeZone());
 
 async function resolveMember(
 	db: Database,
@@ -131,7 +125,7 @@ async function checkInPresale(
 ): Promise<CheckInResult> {
 	const venue = normaliseVenue(input.venue);
 	const slug = venueSlug(venue);
-	const day = dayKey(now, config.houseTimeZone);
+	const day = dayKey(now, houseTimeZone());
 	const outcome = await db.transaction(async (tx) => {
 		const admission = await admitPresaleCode(tx, code, input.staffId, now);
 		if (admission.status !== 'admitted') return { admission, result: null };
@@ -185,7 +179,7 @@ export async function checkInMember(db: Database, input: CheckInInput): Promise<
 
 	const venue = normaliseVenue(input.venue);
 	const slug = venueSlug(venue);
-	const day = dayKey(now, config.houseTimeZone);
+	const day = dayKey(now, houseTimeZone());
 	const result = await db.transaction((tx) =>
 		recordEngagement(
 			tx,

@@ -1,7 +1,7 @@
 // What staff scanned or typed at the door, sorted by shape before anything is looked up. Pure.
 // A new kind of code (presale tickets) adds a variant here and a branch where the result is used.
-import { normalisePresaleCode } from '../tickets';
-import { MEMBER_TOKEN_PREFIX, normaliseManualCode } from '../loyalty';
+import { normalisePresaleCode } from '../tickets/codes';
+import { MEMBER_TOKEN_PREFIX, normaliseManualCode } from '../loyalty/member-card';
 
 export type ScannedCode =
 	/** The QR code of a member card (or its text, from a keyboard-style scanner). */

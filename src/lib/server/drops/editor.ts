@@ -2,11 +2,12 @@
 // values, and the preview through the same renderer and sanitiser as the saved body.
 import type { Queryable } from '../db';
 import type { Drop } from '../db/schema';
-import { config } from '../config';
+import { wallClock } from '$lib/time';
+import { houseTimeZone } from '../house';
 import { loadLadder } from '../loyalty';
 import { renderMarkdown } from './markdown';
 import { listMedia, mediaRefs } from './store';
-import { delayDays, instantToLocal, windowField } from './form';
+import { delayDays, windowField } from './form';
 
 export async function tierOptions(db: Queryable) {
 	const ladder = await loadLadder(db);
@@ -22,7 +23,7 @@ export function formValuesOf(drop: Drop): Record<string, string> {
 		body: drop.body,
 		minRank: String(drop.minRank),
 		pinned: drop.pinned ? 'on' : '',
-		publishAt: drop.publishAt ? instantToLocal(drop.publishAt, config.houseTimeZone) : ''
+		publishAt: drop.publishAt ? wallClock(drop.publishAt, houseTimeZone()) : ''
 	};
 	for (const w of drop.windows) values[windowField(w.rank)] = delayDays(w.delayMinutes);
 	return values;

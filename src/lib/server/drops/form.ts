@@ -1,6 +1,7 @@
 // The drop editor's rules: what a valid drop is, with a message per field. Pure (no I/O); the
 // database adds the one rule it alone can answer (a slug already taken).
 import type { DropWindow } from './access';
+import { parseWallClock } from '../house-time';
 
 export type Intent = 'draft' | 'schedule' | 'publish' | 'save';
 
@@ -113,8 +114,9 @@ export function parseDropForm(
 	let publishAt: Date | null = null;
 	const publishAtRaw = text('publishAt');
 	if (publishAtRaw) {
-		publishAt = localToInstant(publishAtRaw, zone);
-		if (!publishAt) errors.publishAt = 'Use a date and time like 2026-05-14 18:00.';
+		const parsed = parseWallClock(publishAtRaw, zone, 'Use a date and time like 2026-05-14 18:00.');
+		if (parsed.ok) publishAt = parsed.at;
+		else errors.publishAt = parsed.message;
 	}
 	if (intent === 'schedule' && !errors.publishAt) {
 		if (!publishAt) errors.publishAt = 'Pick when the drop goes live.';
@@ -156,47 +158,4 @@ export function formatDelay(minutes: number): string {
 /** Days for the editor field: 2880 minutes → "2". */
 export function delayDays(minutes: number): string {
 	return String(Math.round((minutes / (24 * 60)) * 1000) / 1000);
-}
-
-/** Offset of `zone` from UTC at `at`, in minutes. */
-function zoneOffset(at: Date, zone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: zone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit'
-	}).formatToParts(at);
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(
-		get('year'),
-		get('month') - 1,
-		get('day'),
-		get('hour'),
-		get('minute'),
-		get('second')
-	);
-	return Math.round((asUtc - at.getTime()) / 60_000);
-}
-
-/** "2026-05-14T18:00" in `zone` → the instant. Null when it is not a date-time. */
-export function localToInstant(local: string, zone: string): Date | null {
-	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
-	if (!m) return null;
-	const [, y, mo, d, h, mi, s] = m.map(Number);
-	const guess = Date.UTC(y, mo - 1, d, h, mi, s || 0);
-	if (Number.isNaN(guess) || new Date(guess).getUTCDate() !== d) return null;
-	// Twice: the offset at the guess may differ from the offset at the answer around a DST change.
-	let at = guess - zoneOffset(new Date(guess), zone) * 60_000;
-	at = guess - zoneOffset(new Date(at), zone) * 60_000;
-	return new Date(at);
-}
-
-/** The instant as the datetime-local input shows it in `zone`: "2026-05-14T18:00". */
-export function instantToLocal(at: Date, zone: string): string {
-	const shifted = new Date(at.getTime() + zoneOffset(at, zone) * 60_000);
-	return shifted.toISOString().slice(0, 16);
 }

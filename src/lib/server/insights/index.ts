@@ -1,5 +1,6 @@
 // The insights face: the maturity metrics (their pure formulas and definitions), the period
-// picker, the queries and the daily rollups that keep them fast.
+// picker, the queries, the daily rollups that keep them fast, and each insight as a CSV download.
+export * from './csv';
 export * from './definitions';
 export * from './metrics';
 export * from './period';

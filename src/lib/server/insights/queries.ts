@@ -2,7 +2,7 @@
 // tier movement from tier_changes, revenue from subscription_events and payments. Every number
 // is computed from history, so any past period gives what it gave then.
 import { sql } from 'drizzle-orm';
-import { config } from '../config';
+import { houseTimeZone } from '../house';
 import { rowsOf, type Queryable } from '../db';
 import { loadLadder } from '../loyalty';
 import {
@@ -34,6 +34,8 @@ export interface TierInfo {
 export interface Insights {
 	tiers: TierInfo[];
 	currency: string;
+	/** The house's zone: days are its calendar days, and instants are read on its clock. */
+	timeZone: string;
 	/** When the daily rollups were last computed (null: never). */
 	freshAt: string | null;
 	members: { day: string; counts: Record<number, number> }[];
@@ -128,7 +130,7 @@ async function tierMovement(db: Queryable, p: Period) {
 }
 
 async function cohortRows(db: Queryable, p: Period) {
-	const tz = config.houseTimeZone;
+	const tz = houseTimeZone();
 	return rows<{ rank: number; cohort: string; left_month: string | null; n: number }>(
 		db,
 		sql`
@@ -179,7 +181,7 @@ const payingAt = (at: ReturnType<typeof sql>) => sql`
 	group by to_rank`;
 
 export async function loadInsights(db: Queryable, p: Period): Promise<Insights> {
-	const tz = config.houseTimeZone;
+	const tz = houseTimeZone();
 	const [
 		ladder,
 		[ladderCurrency],
@@ -439,6 +441,7 @@ export async function loadInsights(db: Queryable, p: Period): Promise<Insights> 
 	return {
 		tiers,
 		currency,
+		timeZone: houseTimeZone(),
 		freshAt: run ? run.ranAt.toISOString() : null,
 		members,
 		funnel,

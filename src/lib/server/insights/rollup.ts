@@ -3,7 +3,7 @@
 // and today (and any days it missed), `npm run insights:rebuild` for every day since the first
 // sign-up. The same SQL either way, so a rebuild gives what the increments gave.
 import { sql } from 'drizzle-orm';
-import { config } from '../config';
+import { houseTimeZone } from '../house';
 import { rowsOf, type Database, type Queryable } from '../db';
 import { dayKey } from '../loyalty';
 import { addDays, ENGAGED_WINDOW_DAYS, NOT_ENGAGEMENT } from './metrics';
@@ -12,11 +12,11 @@ const RUN_NAME = 'daily';
 
 /** The midnight starting a house-local day, as a timestamptz expression. */
 export const dayStart = (day: string | ReturnType<typeof sql>) =>
-	sql`((${day})::date::timestamp at time zone ${config.houseTimeZone})`;
+	sql`((${day})::date::timestamp at time zone ${houseTimeZone()})`;
 
 /** Fans who are members for insights: not staff, not erased. */
 export const insightMembers = sql`
-	select u.id, (u.created_at at time zone ${config.houseTimeZone})::date as joined
+	select u.id, (u.created_at at time zone ${houseTimeZone()})::date as joined
 	from users u
 	where u.role = 'fan'
 		and not exists (select 1 from account_deletions d where d.member_id = u.id)`;
@@ -42,7 +42,7 @@ const notEngagementList = sql.join(
  * that follow in the same transaction.
  */
 async function createSpans(tx: Queryable, lastDay: string): Promise<void> {
-	const tz = config.houseTimeZone;
+	const tz = houseTimeZone();
 	await tx.execute(sql`
 		create temporary table insight_spans on commit drop as
 		with members as (${insightMembers}),
@@ -207,7 +207,7 @@ export async function rebuildRollups(
 	db: Database,
 	now = new Date()
 ): Promise<{ firstDay: string; lastDay: string; days: number }> {
-	const today = dayKey(now, config.houseTimeZone);
+	const today = dayKey(now, houseTimeZone());
 	const firstDay = await firstDayOfHistory(db, today);
 	await db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext('encore-insight-rollups'))`);
@@ -231,7 +231,7 @@ export async function rebuildRollups(
  * the last run if the scheduler was stopped for a while. Never run before: the whole history.
  */
 export async function runInsightsDueWork(db: Database, now: Date): Promise<{ days: number }> {
-	const today = dayKey(now, config.houseTimeZone);
+	const today = dayKey(now, houseTimeZone());
 	const last = await lastRun(db);
 	// Erased accounts leave every figure, past days included: an erasure since the last run rebuilds.
 	if (!last || (await erasedSince(db, last.ranAt))) return rebuildRollups(db, now);

@@ -2,10 +2,10 @@
 // recordEngagement for one) and the tier state kept beside it. The rules themselves are the pure
 // modules next to this one.
 import { asc, eq, sql } from 'drizzle-orm';
-import { config } from '../config';
 import { rowsOf, type Queryable } from '../db';
 import { epochMs, jsonList, recordSet } from '../db/batch';
 import { engagements, memberTiers, tierChanges, type Engagement, type MemberTier } from '../db/schema';
+import { houseTimeZone } from '../house';
 import { dayKey, type EarningRule } from './earning';
 import {
 	EngagementError,
@@ -175,7 +175,7 @@ export async function recordEngagements(
 			input,
 			occurredAt,
 			hash: payloadHash(input, occurredAt),
-			day: dayKey(occurredAt, config.houseTimeZone)
+			day: dayKey(occurredAt, houseTimeZone())
 		};
 	});
 	const tierRows =

@@ -10,9 +10,9 @@
 // the member's last (a replay), a hold ending, a key already used, a missing row, an adjustment.
 // Either way the ledger and the tier row are exactly what the locked path alone would leave.
 import { sql } from 'drizzle-orm';
-import { config } from '../config';
 import { rowsOf, type Database } from '../db';
 import { dateFromMs, epochMs } from '../db/batch';
+import { houseTimeZone } from '../house';
 import type { Engagement, MemberTier } from '../db/schema';
 import { dayKey } from './earning';
 import { cached, forgetCached } from '../cache';
@@ -91,7 +91,7 @@ async function attempt(
 	options: QuickOptions
 ): Promise<EngagementResult | Detour> {
 	const occurredAt = input.occurredAt ?? now;
-	const day = dayKey(occurredAt, config.houseTimeZone);
+	const day = dayKey(occurredAt, houseTimeZone());
 	const object = input.object ?? null;
 	// The same window windowSums in the engine reads: (at − 12 months, at] in whole milliseconds.
 	const after = new Date(windowStart(occurredAt).getTime() + 1).toISOString();

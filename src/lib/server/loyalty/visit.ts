@@ -3,6 +3,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import { config } from '../config';
 import type { Database } from '../db';
+import { houseTimeZone } from '../house';
 import { dayKey } from './earning';
 import { recordEngagementQuickly } from './optimistic';
 
@@ -14,7 +15,7 @@ export async function recordDailyVisit(
 	memberId: string,
 	now = new Date()
 ): Promise<void> {
-	const day = dayKey(now, config.houseTimeZone);
+	const day = dayKey(now, houseTimeZone());
 	const marker = `${memberId.slice(0, 8)}:${day}`;
 	if (cookies.get(COOKIE) === marker) return;
 	// The fan waits on this: the quick path, which steps aside for the locked one when it must.

@@ -9,6 +9,8 @@ import type { Database } from '../db';
 import { users, type Role } from '../db/schema';
 import { adjustmentSchema, adjustPoints } from '../loyalty';
 import { grantComp } from '../patronage';
+import { houseTimeZone } from '../house';
+import { endOfDay } from '../house-time';
 import { refreshMemberActivityFor } from './activity';
 
 export type ActionOutcome<T = null> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
@@ -64,8 +66,9 @@ export async function grantMemberComp(
 	actorId: string,
 	graceDays: number
 ): Promise<ActionOutcome<{ id: number }>> {
-	// The end date is inclusive: the comp runs to the end of that day (UTC), as on /staff/patrons.
-	const endsAt = new Date(`${input.endsAt}T23:59:59Z`);
+	// The end date is inclusive: the comp runs to the end of that day on the house clock, as on /staff/patrons.
+	const endsAt = endOfDay(input.endsAt, houseTimeZone());
+	if (!endsAt) return { ok: false, errors: { endsAt: 'Choose an end date.' } };
 	const result = await grantComp(
 		db,
 		{ memberId: member.id, tierRank: input.tierRank, endsAt, reason: input.reason, actorId },

@@ -3,10 +3,10 @@ import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../db';
 import { auditLog, users } from '../db/schema';
+import { houseTimeZone } from '../house';
+import { startOfDay } from '../house-time';
 import { likePattern } from './filter';
 import { AUDIT_PAGE, type AuditFilter } from './audit-text';
-
-const DAY = 86_400_000;
 
 export async function listAudit(db: Queryable, f: AuditFilter) {
 	const actor = alias(users, 'actor');
@@ -23,8 +23,11 @@ export async function listAudit(db: Queryable, f: AuditFilter) {
 	}
 	if (f.subjectType) conditions.push(eq(auditLog.subjectType, f.subjectType));
 	if (f.subjectId) conditions.push(eq(auditLog.subjectId, f.subjectId));
-	if (f.from) conditions.push(gte(auditLog.createdAt, new Date(`${f.from}T00:00:00Z`)));
-	if (f.to) conditions.push(lt(auditLog.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + DAY)));
+	// Days as staff mean them: on the house clock.
+	const from = f.from ? startOfDay(f.from, houseTimeZone()) : null;
+	const to = f.to ? startOfDay(f.to, houseTimeZone(), 1) : null;
+	if (from) conditions.push(gte(auditLog.createdAt, from));
+	if (to) conditions.push(lt(auditLog.createdAt, to));
 	const where = conditions.length ? and(...conditions) : undefined;
 	const base = db
 		.select({

@@ -1,5 +1,6 @@
 // The audit log for people (pure): its filter read from GET parameters, and each entry in words.
 import { z } from 'zod';
+import { formatDate } from '$lib/time';
 
 export const AUDIT_PAGE = 50;
 
@@ -124,13 +125,13 @@ export function actionLabel(action: string): string {
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 /** The details that matter for the action, in a sentence; generic "key: value" for the rest. */
-export function describeDetails(action: string, details: Record<string, unknown>): string {
+export function describeDetails(action: string, details: Record<string, unknown>, zone: string): string {
 	const d = details ?? {};
 	switch (action) {
 		case 'points.adjusted':
 			return `${signed(Number(d.points))} points: “${String(d.reason ?? '')}”`;
 		case 'patronage.comp_granted':
-			return `Tier rank ${d.tierRank} until ${String(d.endsAt ?? '').slice(0, 10)}: “${String(d.reason ?? '')}”`;
+			return `Tier rank ${d.tierRank} until ${d.endsAt ? formatDate(String(d.endsAt), zone) : '?'}: “${String(d.reason ?? '')}”`;
 		case 'member.role_changed':
 			return `From ${d.from} to ${d.to}`;
 		case 'members.exported':

@@ -9,7 +9,7 @@ import {
 	parseSegmentFilter,
 	segmentParams,
 	type SegmentFilter
-} from '../segments';
+} from '../segments/filter';
 
 export const PAGE_SIZE = 50;
 

@@ -4,7 +4,6 @@ export * from './actions';
 export * from './activity';
 export * from './audit-log';
 export * from './audit-text';
-export * from './csv';
 export * from './filter';
 export * from './overview';
 export * from './member-page';

@@ -2,11 +2,11 @@
 // anniversaries and birthdays (with the birthday bonus). Each is posted once per occasion by its
 // inbox dedupe key, so two instances running this at once still post one.
 import { sql } from 'drizzle-orm';
-import { config } from '../config';
 import { rowsOf, type Database } from '../db';
-import { getHouse } from '../house';
+import { getHouse, houseTimeZone } from '../house';
 import { dayKey, recordEngagement, getStanding } from '../loyalty';
-import { firstName, formatDay, formatPoints } from '../../format';
+import { firstName, formatPoints } from '../../format';
+import { formatDay } from '$lib/time';
 import { notErased } from '../privacy';
 import { yearsText, postMoments, type MomentInput } from '../notifications';
 
@@ -60,7 +60,7 @@ export async function postLapseWarnings(db: Database, now: Date): Promise<number
 				vars: {
 					name,
 					tier: standing.tier.name,
-					date: formatDay(lapse.at, now),
+					date: formatDay(lapse.at, houseTimeZone(), now),
 					points: formatPoints(lapse.pointsToKeep - lapse.pointsCountingThen)
 				},
 				link: '/me',
@@ -79,8 +79,8 @@ async function memberFirstName(db: Database, memberId: string): Promise<string> 
 }
 
 export async function postAnniversaries(db: Database, now: Date): Promise<number> {
-	const { month, day, year, feb28Common } = calendarDay(now, config.houseTimeZone);
-	const tz = config.houseTimeZone;
+	const { month, day, year, feb28Common } = calendarDay(now, houseTimeZone());
+	const tz = houseTimeZone();
 	const rows = rowsOf<{ id: string; display_name: string; joined: number }>(
 		await db.execute(sql`
 			select id, display_name, extract(year from created_at at time zone ${tz})::int as joined from users
@@ -103,7 +103,7 @@ export async function postAnniversaries(db: Database, now: Date): Promise<number
 }
 
 export async function postBirthdays(db: Database, now: Date): Promise<number> {
-	const { month, day, year, feb28Common } = calendarDay(now, config.houseTimeZone);
+	const { month, day, year, feb28Common } = calendarDay(now, houseTimeZone());
 	const rows = rowsOf<{ id: string; display_name: string }>(
 		await db.execute(sql`
 			select id, display_name from users

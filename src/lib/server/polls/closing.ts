@@ -2,7 +2,9 @@
 // hears about it once (the inbox dedupe key), however many instances run this.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db';
-import { firstName, formatDateTime } from '../../format';
+import { firstName } from '../../format';
+import { formatDateTime, zoneLabel } from '$lib/time';
+import { houseTimeZone } from '../house';
 import { postMoments } from '../notifications';
 import { notErased } from '../privacy';
 
@@ -15,6 +17,7 @@ export async function runPollClosingDueWork(db: Database, now = new Date()): Pro
 			where opens_at <= ${now.toISOString()}::timestamptz and closes_at > ${now.toISOString()}::timestamptz
 				and closes_at <= ${new Date(now.getTime() + CLOSING_NOTICE_MS).toISOString()}::timestamptz`)
 	);
+	const zone = houseTimeZone();
 	let posted = 0;
 	for (const poll of soon) {
 		// Eligible by tier (none listed: everyone), not voted, not yet told.
@@ -36,7 +39,8 @@ export async function runPollClosingDueWork(db: Database, now = new Date()): Pro
 				vars: {
 					name: firstName(m.display_name),
 					poll: poll.question,
-					time: formatDateTime(poll.closes_at)
+					// Read in a mail or on any phone: the clock is named.
+					time: `${formatDateTime(poll.closes_at, zone)} (${zoneLabel(zone)})`
 				},
 				link: `/polls/${poll.id}`,
 				dedupeKey: `poll-closing:${poll.id}:${m.id}`

@@ -1,5 +1,5 @@
 // The staff poll form: raw fields in, a poll to create (or messages per field) out. Pure.
-import { houseLocalToUtc } from './house-time';
+import { parseWallClock } from '../house-time';
 import type { PollKind } from './tally';
 
 export const MIN_OPTIONS = 2;
@@ -118,11 +118,13 @@ export function parsePollForm(
 	}
 	eligibleRanks.sort((a, b) => a - b);
 
-	const opensAt = houseLocalToUtc(one(f, 'opensAt'), timeZone);
-	const closesAt = houseLocalToUtc(one(f, 'closesAt'), timeZone);
-	if (!opensAt) errors.opensAt = 'Give the date and time the poll opens.';
-	if (!closesAt) errors.closesAt = 'Give the date and time the poll closes.';
-	else if (opensAt && closesAt <= opensAt) errors.closesAt = 'The poll must close after it opens.';
+	const opens = parseWallClock(one(f, 'opensAt'), timeZone, 'Give the date and time the poll opens.');
+	const closes = parseWallClock(one(f, 'closesAt'), timeZone, 'Give the date and time the poll closes.');
+	const opensAt = opens.ok ? opens.at : null;
+	const closesAt = closes.ok ? closes.at : null;
+	if (!opens.ok) errors.opensAt = opens.message;
+	if (!closes.ok) errors.closesAt = closes.message;
+	else if (opensAt && closes.at <= opensAt) errors.closesAt = 'The poll must close after it opens.';
 
 	const visibility = one(f, 'resultsVisibility');
 	if (visibility !== 'after_vote' && visibility !== 'after_close' && visibility !== 'staff_only')

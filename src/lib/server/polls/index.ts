@@ -3,7 +3,6 @@
 export * from './ballot';
 export * from './closing';
 export * from './form';
-export * from './house-time';
 export * from './rules';
 export * from './store';
 export * from './tally';

@@ -4,6 +4,8 @@ import { audit } from '../audit';
 import { getUserById, consume, type Limit } from '../auth';
 import type { Database } from '../db';
 import { users } from '../db/schema';
+import { houseTimeZone } from '../house';
+import { calendarDay } from '$lib/time';
 import { exportMemberData } from './member-data';
 
 /** Exports are heavy: a few an hour per member is plenty. */
@@ -60,7 +62,7 @@ export async function exportForDownload(
 	});
 	return {
 		ok: true,
-		filename: `my-data-${now.toISOString().slice(0, 10)}.json`,
+		filename: `my-data-${calendarDay(now, houseTimeZone())}.json`,
 		body: JSON.stringify(data, null, 2)
 	};
 }

@@ -5,8 +5,8 @@ import { and, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { config } from '../config';
 import { rowsOf, type Database } from '../db';
 import { mailOutbox, privacyRuns, retentionNotices } from '../db/schema';
-import { formatDay } from '../../format';
-import { getHouse } from '../house';
+import { formatDay } from '$lib/time';
+import { getHouse, houseTimeZone } from '../house';
 import { log } from '../log';
 import { sendMail } from '../notifications';
 import { deleteAccount } from './delete-account';
@@ -123,7 +123,7 @@ export async function runRetention(
 			...inactiveWarningMessage(
 				house.name,
 				member.display_name,
-				formatDay(due, now),
+				formatDay(due, houseTimeZone(), now),
 				`${config.origin}/login`
 			)
 		});

@@ -3,7 +3,8 @@
 // compare against (capacity, other windows).
 import { z } from 'zod';
 import type { DrawWeights, Event, PresaleMode, PresaleWindow } from '../db/schema';
-import { instantToZoned, isTimeZone, zonedToInstant } from './zoned-time';
+import { isTimeZone, wallClock } from '$lib/time';
+import { parseWallClock } from '../house-time';
 
 export type FieldErrors = Record<string, string>;
 
@@ -50,9 +51,12 @@ function parseLocal(
 		errors[field] = `Enter the ${label}.`;
 		return null;
 	}
-	const at = isTimeZone(zone) ? zonedToInstant(value, zone) : null;
-	if (!at) errors[field] = `Enter the ${label} as a date and time.`;
-	return at;
+	const missing = `Enter the ${label} as a date and time.`;
+	const at = isTimeZone(zone)
+		? parseWallClock(value, zone, missing)
+		: { ok: false as const, message: missing };
+	if (!at.ok) errors[field] = at.message;
+	return at.ok ? at.at : null;
 }
 
 export function parseEventForm(
@@ -195,8 +199,8 @@ export function eventFormValues(ev: Event): Record<string, string> {
 		title: ev.title,
 		venue: ev.venue,
 		timeZone: ev.timeZone,
-		startsAt: instantToZoned(ev.startsAt, ev.timeZone),
-		publicSaleAt: instantToZoned(ev.publicSaleAt, ev.timeZone),
+		startsAt: wallClock(ev.startsAt, ev.timeZone),
+		publicSaleAt: wallClock(ev.publicSaleAt, ev.timeZone),
 		imageUrl: ev.imageUrl ?? '',
 		capacity: String(ev.capacity)
 	};

@@ -9,4 +9,3 @@ export * from './form';
 export * from './inventory';
 export * from './store';
 export * from './window-state';
-export * from './zoned-time';

@@ -12,7 +12,9 @@ import {
 	type PresaleClaim,
 	type PresaleWindow
 } from '../db/schema';
+import { calendarDay } from '$lib/time';
 import { audit } from '../audit';
+import { csvTable } from '../csv';
 import { getStanding, loadLadder } from '../loyalty';
 import { formatPresaleCode } from './codes';
 import { slugify, type EventInput, type WindowInput } from './form';
@@ -310,7 +312,8 @@ export async function getEventForStaff(db: Database, eventId: number, now = new 
 
 export async function createEvent(db: Database, input: EventInput, actorId: string): Promise<Event> {
 	return db.transaction(async (tx) => {
-		const base = `${slugify(input.title)}-${input.startsAt.toISOString().slice(0, 10)}`;
+		// The show's date on the venue's clock.
+		const base = `${slugify(input.title)}-${calendarDay(input.startsAt, input.timeZone)}`;
 		let event: Event | undefined;
 		for (let n = 1; !event; n++) {
 			[event] = await tx
@@ -404,12 +407,6 @@ export async function updateDrawWeights(
 	});
 }
 
-function csvCell(value: string): string {
-	// Quote everything; a leading = + - @ would run as a formula in a spreadsheet.
-	const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-	return `"${safe.replace(/"/g, '""')}"`;
-}
-
 /** Every code of an event, one row per claim, for the box office. */
 export async function codesCsv(db: Database, eventId: number): Promise<string> {
 	const rows = await db
@@ -437,21 +434,18 @@ export async function codesCsv(db: Database, eventId: number): Promise<string> {
 		'claimed_at',
 		'checked_in_at'
 	];
-	const lines = rows.map(({ claim, member, email, windowId, mode }) =>
-		[
-			formatPresaleCode(claim.code),
-			claim.status,
-			String(claim.seats),
-			member,
-			email,
-			String(windowId),
-			mode,
-			claim.createdAt.toISOString(),
-			claim.claimedAt?.toISOString() ?? '',
-			claim.checkedInAt?.toISOString() ?? ''
-		]
-			.map(csvCell)
-			.join(',')
-	);
-	return [header.join(','), ...lines].join('\r\n') + '\r\n';
+	const lines = rows.map(({ claim, member, email, windowId, mode }) => [
+		formatPresaleCode(claim.code),
+		claim.status,
+		claim.seats,
+		member,
+		email,
+		windowId,
+		mode,
+		claim.createdAt,
+		claim.claimedAt,
+		claim.checkedInAt
+	]);
+	// Every cell quoted, as the box office's import has always read it.
+	return csvTable(header, lines, { quoteAll: true });
 }

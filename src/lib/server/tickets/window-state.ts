@@ -1,5 +1,6 @@
 // Pure rules of presale windows: when one is open, who may take part, why a claim is refused, what
 // a member sees for each window, and where unclaimed seats roll. No I/O; times come in as `now`.
+import { calendarDay, formatShortDay, formatTime, formatWeekday } from '$lib/time';
 import type { PresaleMode } from '../db/schema/tickets';
 
 export interface WindowFacts {
@@ -118,12 +119,9 @@ export function relativeTime(target: Date, now: Date): string {
 
 /** "today 18:00", "Friday", "12 Dec": how far off it is decides how precise to be. */
 export function deadlineLabel(at: Date, now: Date, timeZone: string): string {
-	const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(d);
-	if (day(at) === day(now))
-		return `today ${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)}`;
-	if (at.getTime() - now.getTime() < 6 * 24 * 3600_000)
-		return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at);
-	return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }).format(at);
+	if (calendarDay(at, timeZone) === calendarDay(now, timeZone)) return `today ${formatTime(at, timeZone)}`;
+	if (at.getTime() - now.getTime() < 6 * 24 * 3600_000) return formatWeekday(at, timeZone);
+	return formatShortDay(at, timeZone);
 }
 
 export interface MemberInWindow {

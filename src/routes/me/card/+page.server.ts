@@ -1,7 +1,8 @@
 import QRCode from 'qrcode';
 import { requireUser } from '$lib/server/auth';
-import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
+import { houseTimeZone } from '$lib/server/house';
+import { formatMonthYear } from '$lib/time';
 import {
 	formatManualCode,
 	getMemberCardKey,
@@ -27,11 +28,7 @@ export const load: PageServerLoad = async (event) => {
 		card: {
 			name: user.displayName,
 			tier: { name: standing.tier.name, colour: standing.tier.colour },
-			memberSince: new Intl.DateTimeFormat('en-GB', {
-				month: 'long',
-				year: 'numeric',
-				timeZone: config.houseTimeZone
-			}).format(user.createdAt),
+			memberSince: formatMonthYear(user.createdAt, houseTimeZone()),
 			qrSvg,
 			manualCode: formatManualCode(manualCode(key, user.id))
 		}

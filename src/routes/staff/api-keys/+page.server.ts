@@ -1,8 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireStaff } from '$lib/server/auth';
-import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
+import { houseTimeZone } from '$lib/server/house';
+import { formatFullDateTime } from '$lib/time';
 import { parseForm } from '$lib/server/forms';
 import { loadRules } from '$lib/server/loyalty';
 import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/partners';
@@ -11,12 +12,8 @@ import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 // Formatted here, in the house's time zone, so server and browser render the same text.
-const when = new Intl.DateTimeFormat('en-GB', {
-	dateStyle: 'medium',
-	timeStyle: 'short',
-	timeZone: config.houseTimeZone
-});
-const stamp = (d: Date | null) => (d ? { iso: d.toISOString(), text: when.format(d) } : null);
+const stamp = (d: Date | null) =>
+	d ? { iso: d.toISOString(), text: formatFullDateTime(d, houseTimeZone()) } : null;
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);

@@ -8,6 +8,7 @@ import {
 	isMemberSubject,
 	parseAuditFilter
 } from '$lib/server/members';
+import { houseTimeZone } from '$lib/server/house';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async (event) => {
 			at: e.createdAt.toISOString(),
 			action: e.action,
 			label: actionLabel(e.action),
-			details: describeDetails(e.action, e.details),
+			details: describeDetails(e.action, e.details, houseTimeZone()),
 			actor: e.actorName ? { id: e.actorId, name: e.actorName, email: e.actorEmail } : null,
 			subjectType: e.subjectType,
 			subjectId: e.subjectId,

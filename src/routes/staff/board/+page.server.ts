@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { requireStaff } from '$lib/server/auth';
 import { parseBoardForm, createBoard, listBoards } from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
+import { houseTimeZone } from '$lib/server/house';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
@@ -29,7 +29,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const form = await readForm(event);
 		const values = formValues(form);
-		const parsed = parseBoardForm(values, config.houseTimeZone);
+		const parsed = parseBoardForm(values, houseTimeZone());
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
 		const to = await submitOnce(
 			getDb(),

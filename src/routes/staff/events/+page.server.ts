@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth';
-import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { formValues } from '$lib/server/forms';
 import { createEvent, listEventsForStaff, timeZones, parseEventForm } from '$lib/server/tickets';
+import { houseTimeZone } from '$lib/server/house';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		events: await listEventsForStaff(getDb()),
 		timeZones: timeZones(),
-		defaultTimeZone: config.houseTimeZone,
+		defaultTimeZone: houseTimeZone(),
 		submission: newSubmissionKey()
 	};
 };

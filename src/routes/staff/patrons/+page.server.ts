@@ -4,6 +4,8 @@ import { getDb } from '$lib/server/db';
 import { requireStaff, getUserByEmail } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { formValues, parseForm, idFrom } from '$lib/server/forms';
+import { houseTimeZone } from '$lib/server/house';
+import { endOfDay } from '$lib/server/house-time';
 import { loadLadder } from '$lib/server/loyalty';
 import {
 	grantComp,
@@ -64,8 +66,9 @@ export const actions: Actions = {
 		const member = await getUserByEmail(db, parsed.data.email);
 		if (!member)
 			return fail(400, { action: 'grant', errors: { email: 'No member has this email address.' }, values });
-		// The end date is inclusive: the comp runs to the end of that day (UTC).
-		const endsAt = new Date(`${parsed.data.endsAt}T23:59:59Z`);
+		// The end date is inclusive: the comp runs to the end of that day on the house clock.
+		const endsAt = endOfDay(parsed.data.endsAt, houseTimeZone());
+		if (!endsAt) return fail(400, { action: 'grant', errors: { endsAt: 'Choose an end date.' }, values });
 		const result = await grantComp(
 			db,
 			{

@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { limitText, ruleOrder, loadLadder, loadRules, WINDOW_MONTHS } from '$lib/server/loyalty';
+import { houseTimeZone } from '$lib/server/house';
 import type { PageServerLoad } from './$types';
 
 // Public, and generated from the very configuration the engine runs on.
@@ -9,7 +9,7 @@ export const load: PageServerLoad = async () => {
 	const [ladder, rules] = await Promise.all([loadLadder(db), loadRules(db)]);
 	return {
 		windowMonths: WINDOW_MONTHS,
-		timeZone: config.houseTimeZone,
+		timeZone: houseTimeZone(),
 		ladder: ladder.map(({ rank, name, colour, pointsThreshold, paidName, purchasable }) => ({
 			rank,
 			name,

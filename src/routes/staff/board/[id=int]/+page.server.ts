@@ -1,6 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { requireStaff } from '$lib/server/auth';
 import {
 	parseDeadline,
@@ -13,7 +12,6 @@ import {
 } from '$lib/server/board';
 import { formValues } from '$lib/server/forms';
 import { loadLadder } from '$lib/server/loyalty';
-import { utcToHouseLocal } from '$lib/server/polls';
 import {
 	describeSegment,
 	EMPTY_FILTER,
@@ -21,6 +19,8 @@ import {
 	segmentParams,
 	previewSegment
 } from '$lib/server/segments';
+import { houseTimeZone } from '$lib/server/house';
+import { wallClock } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 
@@ -73,8 +73,8 @@ export const load: PageServerLoad = async (event) => {
 				points: m.points
 			}))
 		},
-		defaultDeadline: utcToHouseLocal(new Date(Date.now() + 7 * 86_400_000), config.houseTimeZone),
-		timeZone: config.houseTimeZone,
+		defaultDeadline: wallClock(new Date(Date.now() + 7 * 86_400_000), houseTimeZone()),
+		timeZone: houseTimeZone(),
 		invitations: invitations.map((i) => ({
 			id: i.id,
 			name: i.name,
@@ -94,7 +94,7 @@ export const actions: Actions = {
 		const form = await readForm(event);
 		const parsed = parseSegmentFilter(form);
 		if (!parsed.ok) return fail(400, { inviteError: 'The segment is not valid: preview it again.' });
-		const deadline = parseDeadline(String(form.get('deadline') ?? ''), config.houseTimeZone);
+		const deadline = parseDeadline(String(form.get('deadline') ?? ''), houseTimeZone());
 		if (!deadline.ok)
 			return fail(400, {
 				deadlineError: deadline.errors.deadline,
@@ -125,7 +125,7 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const form = await readForm(event);
 		const values = formValues(form);
-		const parsed = parseSessionForm(values, config.houseTimeZone);
+		const parsed = parseSessionForm(values, houseTimeZone());
 		if (!parsed.ok) return fail(400, { sessionErrors: parsed.errors, sessionValues: values });
 		await addSession(getDb(), { boardId: boardId(event.params.id), ...parsed.value, staffId: staff.id });
 		return { sessionAdded: true };

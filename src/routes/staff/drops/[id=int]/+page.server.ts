@@ -19,6 +19,7 @@ import {
 	setPinned,
 	parseDropForm
 } from '$lib/server/drops';
+import { houseTimeZone } from '$lib/server/house';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { readForm } from '$lib/server/http';
 
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	return {
 		tiers,
-		zone: config.houseTimeZone,
+		zone: houseTimeZone(),
 		maxUploadBytes: config.dropsMaxUploadBytes,
 		saved: event.url.searchParams.get('saved'),
 		drop: {
@@ -76,7 +77,7 @@ export const actions: Actions = {
 		const form = await readForm(event);
 		const values = formValues(form);
 		const now = new Date();
-		const parsed = parseDropForm(form, await tierOptions(db), now, config.houseTimeZone);
+		const parsed = parseDropForm(form, await tierOptions(db), now, houseTimeZone());
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values, previewHtml: null });
 		const result = await saveDrop(db, { id, input: parsed.data, actorId: staff.id, now });
 		if (!result.ok) return fail(400, { errors: result.errors, values, previewHtml: null });

@@ -1,16 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { requireStaff } from '$lib/server/auth';
 import { formValues } from '$lib/server/forms';
 import { previewBody, tierOptions, runDropsDueWork, saveDrop, parseDropForm } from '$lib/server/drops';
+import { houseTimeZone } from '$lib/server/house';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
-	return { tiers: await tierOptions(getDb()), zone: config.houseTimeZone, submission: newSubmissionKey() };
+	return { tiers: await tierOptions(getDb()), zone: houseTimeZone(), submission: newSubmissionKey() };
 };
 
 export const actions: Actions = {
@@ -20,7 +20,7 @@ export const actions: Actions = {
 		const form = await readForm(event);
 		const values = formValues(form);
 		const now = new Date();
-		const parsed = parseDropForm(form, await tierOptions(db), now, config.houseTimeZone);
+		const parsed = parseDropForm(form, await tierOptions(db), now, houseTimeZone());
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values, previewHtml: null });
 		let errors: Record<string, string> = {};
 		const to = await submitOnce(

@@ -16,9 +16,9 @@ import {
 	parseEventForm,
 	parseWeights,
 	parseWindowForm,
-	type FieldErrors,
-	instantToZoned
+	type FieldErrors
 } from '$lib/server/tickets';
+import { wallClock } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
@@ -45,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 		windowTimes: Object.fromEntries(
 			detail.windows.map((w) => [
 				w.id,
-				{ opens: instantToZoned(w.opensAt, tz), closes: instantToZoned(w.closesAt, tz) }
+				{ opens: wallClock(w.opensAt, tz), closes: wallClock(w.closesAt, tz) }
 			])
 		),
 		checkedAt: new Date(),

@@ -1,6 +1,7 @@
 // How the insights read: one set of formatters for the page's currency, day and ladder, built
 // once per page and handed to every panel, so the pictures, the table views and the KPIs agree.
-import { formatDay, formatMoney, formatPoints } from '$lib/format';
+import { formatMoney, formatPoints } from '$lib/format';
+import { calendarDay, formatCalendarDay } from '$lib/time';
 import type { Cell, CellType, Table } from '$lib/insights/tables';
 import type { PageData } from '../$types';
 
@@ -22,7 +23,7 @@ export interface PanelFrame {
 	format: (value: Cell, type: CellType) => string;
 }
 
-export function insightFormat(currency: string, today: string, tiers: readonly LadderTier[]) {
+export function insightFormat(currency: string, today: string, tiers: readonly LadderTier[], zone: string) {
 	const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 	const decimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 	const compact = new Intl.NumberFormat('en-IE', {
@@ -31,12 +32,13 @@ export function insightFormat(currency: string, today: string, tiers: readonly L
 		notation: 'compact',
 		maximumFractionDigits: 1
 	});
-	const now = new Date(`${today}T12:00:00Z`);
 	const share = (v: number | null) => (v === null ? '—' : percent.format(v));
 	const money = (minor: number | null) => (minor === null ? '—' : formatMoney(minor, currency));
 	const signedMoney = (minor: number) =>
 		(minor > 0 ? '+' : minor < 0 ? '−' : '') + formatMoney(Math.abs(minor), currency);
-	const shortDay = (day: string) => (day ? formatDay(`${day}T12:00:00Z`, now) : '');
+	const shortDay = (day: string) => (day ? formatCalendarDay(day, today) : '');
+	/** The house day an instant fell on, short. */
+	const instantDay = (at: string | Date) => shortDay(calendarDay(at, zone));
 	const tier = (rank: number) => tiers.find((t) => t.rank === rank);
 
 	function cell(value: Cell, type: CellType): string {
@@ -65,6 +67,7 @@ export function insightFormat(currency: string, today: string, tiers: readonly L
 		signedMoney,
 		compactMoney: (minor: number) => compact.format(minor / 100),
 		shortDay,
+		instantDay,
 		cell,
 		tierName: (rank: number) => tier(rank)?.name ?? `Rank ${rank}`,
 		tierColour: (rank: number) => tier(rank)?.colour ?? 'var(--color-primary)'

@@ -4,8 +4,11 @@ import { error } from '@sveltejs/kit';
 import { audit } from '$lib/server/audit';
 import { requireStaff } from '$lib/server/auth';
 import { getDb } from '$lib/server/db';
+import { houseTimeZone } from '$lib/server/house';
+import { calendarDay } from '$lib/time';
 import { loadLadder } from '$lib/server/loyalty';
-import { csvRow, membersParams, parseMembersFilter, allMembers, countMembers } from '$lib/server/members';
+import { csvRow, csvRows } from '$lib/server/csv';
+import { membersParams, parseMembersFilter, allMembers, countMembers } from '$lib/server/members';
 import type { RequestHandler } from './$types';
 
 const HEADER = [
@@ -45,9 +48,8 @@ export const GET: RequestHandler = async (event) => {
 		async pull(controller) {
 			const next = await chunks.next();
 			if (next.done) return controller.close();
-			let text = '';
-			for (const m of next.value)
-				text += csvRow([
+			const text = csvRows(
+				next.value.map((m) => [
 					m.id,
 					m.displayName,
 					m.email,
@@ -59,14 +61,15 @@ export const GET: RequestHandler = async (event) => {
 					m.engagements90d,
 					m.lastActivityAt,
 					m.joinedAt
-				]);
+				])
+			);
 			controller.enqueue(encoder.encode(text));
 		},
 		async cancel() {
 			await chunks.return(undefined);
 		}
 	});
-	const stamp = now.toISOString().slice(0, 10);
+	const stamp = calendarDay(now, houseTimeZone());
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

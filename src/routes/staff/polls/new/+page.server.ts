@@ -1,10 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { requireStaff } from '$lib/server/auth';
 import { loadLadder } from '$lib/server/loyalty';
-import { utcToHouseLocal, fieldsOf, parsePollForm, createPoll } from '$lib/server/polls';
+import { fieldsOf, parsePollForm, createPoll } from '$lib/server/polls';
 import { formValues } from '$lib/server/forms';
+import { houseTimeZone } from '$lib/server/house';
+import { wallClock } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
@@ -16,10 +17,10 @@ export const load: PageServerLoad = async (event) => {
 	const option = event.url.searchParams.get('option') ?? '';
 	return {
 		tiers: ladder.map((t) => ({ rank: t.rank, name: t.name })),
-		timeZone: config.houseTimeZone,
+		timeZone: houseTimeZone(),
 		defaults: {
-			opensAt: utcToHouseLocal(now, config.houseTimeZone),
-			closesAt: utcToHouseLocal(new Date(now.getTime() + 7 * 86_400_000), config.houseTimeZone),
+			opensAt: wallClock(now, houseTimeZone()),
+			closesAt: wallClock(new Date(now.getTime() + 7 * 86_400_000), houseTimeZone()),
 			options: option
 		},
 		submission: newSubmissionKey()
@@ -32,7 +33,7 @@ export const actions: Actions = {
 		const db = getDb();
 		const form = await readForm(event);
 		const ranks = (await loadLadder(db)).map((t) => t.rank);
-		const parsed = parsePollForm(fieldsOf(form), ranks, config.houseTimeZone);
+		const parsed = parsePollForm(fieldsOf(form), ranks, houseTimeZone());
 		if (!parsed.ok)
 			return fail(400, {
 				errors: parsed.errors,
