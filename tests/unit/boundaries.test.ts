@@ -1,7 +1,7 @@
 // The walls of the house are lint rules (eslint.config.js, ARCHITECTURE.md): each is shown to fail
 // on a deliberate violation, and to pass the same import where the floors allow it.
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
@@ -78,8 +78,10 @@ const cases: { rule: string; file: string; bad: string; good: string; says: RegE
 ];
 
 describe('architecture rules (eslint no-restricted-imports)', () => {
+	// Loading the config and its parsers is the slow part: once, with room for a busy machine.
+	beforeAll(() => eslint.calculateConfigForFile('src/lib/server/loyalty/engine.ts'), 60_000);
 	for (const c of cases) {
-		it(`${c.rule}: fails on a violation, passes where allowed`, async () => {
+		it(`${c.rule}: fails on a violation, passes where allowed`, { timeout: 30_000 }, async () => {
 			const bad = await restricted(c.file, c.bad);
 			expect(bad).toHaveLength(1);
 			expect(bad[0]).toMatch(c.says);
