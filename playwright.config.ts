@@ -14,7 +14,8 @@ export default defineConfig({
 	workers: 2,
 	retries: 0,
 	forbidOnly: !!process.env.CI,
-	timeout: 30_000,
+	// A shared two-core machine: long journeys (axe, several pages) need room when it is busy.
+	timeout: 60_000,
 	expect: { timeout: 5_000 },
 	reporter: [
 		['list'],
