@@ -138,8 +138,16 @@ forEachDriver('demo history', (t) => {
 		expect(p.paid).toBeGreaterThan(0);
 		expect(p.bad).toBe(0);
 		expect(p.refunded).toBeLessThanOrEqual(0);
-		expect(-p.refunded).toBeLessThan(p.paid / 5);
 		expect(p.points).toBe(p.owed);
+		// A refund returns one earlier payment in full, a few days after it (how often is chance:
+		// with 60 fans a share of the total would depend on the day the test runs).
+		const unmatched = await q<{ external_id: string }>(sql`
+			select r.external_id from payments r where r.kind = 'refund' and r.member_id in ${generated}
+			and not exists (select 1 from payments p where p.kind = 'payment' and p.member_id = r.member_id
+				and p.external_id = 'invoice:in_demo_' || substring(r.stripe_charge_id from 9)
+				and p.amount_minor = -r.amount_minor
+				and r.occurred_at > p.occurred_at and r.occurred_at < p.occurred_at + interval '11 days')`);
+		expect(unmatched).toEqual([]);
 		// Every subscription was paid for when it started, at its tier.
 		const unpaid = await q<{ id: string }>(sql`
 			select s.id from patron_subscriptions s where s.member_id in ${generated}
