@@ -98,11 +98,41 @@ try {
 		})
 		.returning();
 
+	// The baseline, measured in the same run through the same pools: one plain INSERT per member.
+	await a.db.execute(sql`create table bench_baseline (id serial primary key, member uuid not null)`);
+	const baseStarted = performance.now();
+	const baseLatencies = await Promise.all(
+		ids.map(async (memberId, i) => {
+			const t0 = performance.now();
+			await (i % 2 ? b.db : a.db).execute(sql`insert into bench_baseline (member) values (${memberId})`);
+			return performance.now() - t0;
+		})
+	);
+	const baseSeconds = (performance.now() - baseStarted) / 1000;
+	baseLatencies.sort((x, y) => x - y);
+
 	const started = performance.now();
+	const latencies: number[] = [];
+	const won: number[] = [];
+	let lastClaimAt = started;
 	const results = await Promise.all(
-		ids.map((memberId, i) => claimSeats(i % 2 ? b.db : a.db, { windowId: w.id, memberId, seats: PER_CLAIM }))
+		ids.map(async (memberId, i) => {
+			const t0 = performance.now();
+			const r = await claimSeats(i % 2 ? b.db : a.db, { windowId: w.id, memberId, seats: PER_CLAIM });
+			const t1 = performance.now();
+			latencies.push(t1 - t0);
+			if (r.ok) {
+				lastClaimAt = Math.max(lastClaimAt, t1);
+				won.push(t1 - t0);
+			}
+			return r;
+		})
 	);
 	const seconds = (performance.now() - started) / 1000;
+	const sellOut = (lastClaimAt - started) / 1000;
+	latencies.sort((x, y) => x - y);
+	won.sort((x, y) => x - y);
+	const pct = (q: number, of = latencies) => of[Math.min(of.length - 1, Math.floor(q * of.length))] ?? NaN;
 	const ok = results.filter((r) => r.ok).length;
 	const refusals: Record<string, number> = {};
 	for (const r of results) if (!r.ok) refusals[r.refusal.code] = (refusals[r.refusal.code] ?? 0) + 1;
@@ -124,7 +154,13 @@ try {
 		refusals: JSON.stringify(refusals),
 		'wall time (s)': seconds.toFixed(2),
 		'attempts per second': Math.round(results.length / seconds),
-		'claims per second (successful)': Math.round(ok / seconds),
+		'claims per second (successful, until the last seat went)': Math.round(ok / sellOut),
+		'last seat gone after (s)': sellOut.toFixed(2),
+		'latency p50 / p99, every attempt (ms)': `${pct(0.5).toFixed(0)} / ${pct(0.99).toFixed(0)}`,
+		'latency p50 / p99, successful claims (ms)': `${pct(0.5, won).toFixed(0)} / ${pct(0.99, won).toFixed(0)}`,
+		'baseline: plain INSERTs per second': Math.round(ids.length / baseSeconds),
+		'baseline latency p50 / p99 (ms)': `${pct(0.5, baseLatencies).toFixed(0)} / ${pct(0.99, baseLatencies).toFixed(0)}`,
+		'attempts per second ÷ baseline': (results.length / seconds / (ids.length / baseSeconds)).toFixed(2),
 		'seats held': held.seats,
 		'seats left': after.seatsRemaining,
 		'distinct codes': `${held.codes} of ${held.claims}`,

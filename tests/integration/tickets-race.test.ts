@@ -2,7 +2,7 @@
 // standing in for a second app instance. PGlite runs one transaction at a time and would hide them.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openPostgres, type Database, type DatabaseHandle } from '$lib/server/db/connect';
+import { openPostgres, rowsOf, type Database, type DatabaseHandle } from '$lib/server/db/connect';
 import { auditLog, presaleClaims } from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/setup';
 import { claimSeats, registerForDraw, releaseClaim } from '$lib/server/tickets/claims';
@@ -69,6 +69,50 @@ onPostgres('tickets under concurrency', (t) => {
 		const claims = await activeClaims(t.db, w.id);
 		expect(claims.reduce((n, c) => n + c.seats, 0)).toBe(2);
 		expect((await windowRow(t.db, w.id)).seatsRemaining).toBe(98);
+	});
+
+	it('a mixed rush over two instances: every answer is the one the fan would get alone, points once per claim', async () => {
+		const patrons = await newMembers(t.db, 150, 3);
+		const fans = await newMembers(t.db, 50, 1);
+		const { windows } = await newEvent(t.db, now, [
+			{ minRank: 3, opensAt: at(-1), closesAt: at(24), allocation: 120, perMemberLimit: 2 }
+		]);
+		const w = windows[0];
+		// Patrons ask for 1, 2 or 3 seats (3 is over the limit); every tenth asks twice at once.
+		const asks = [
+			...patrons.map((memberId, i) => ({ memberId, seats: (i % 3) + 1 })),
+			...patrons.filter((_, i) => i % 10 === 0).map((memberId) => ({ memberId, seats: 1 })),
+			...fans.map((memberId) => ({ memberId, seats: 1 }))
+		].sort(() => Math.random() - 0.5);
+		const results = await Promise.all(asks.map((a, i) => claimSeats(pool(i), { windowId: w.id, ...a })));
+		const codes = (i: number) =>
+			results[i].ok ? 'ok' : (results[i] as { refusal: { code: string } }).refusal.code;
+		asks.forEach((a, i) => {
+			if (fans.includes(a.memberId)) expect(codes(i)).toBe('not_eligible');
+			else if (a.seats === 3) expect(codes(i)).toBe('bad_seats');
+			else expect(['ok', 'sold_out', 'not_enough', 'limit_reached']).toContain(codes(i));
+		});
+		const claims = await activeClaims(t.db, w.id);
+		const held = claims.reduce((n, c) => n + c.seats, 0);
+		expect(held + (await windowRow(t.db, w.id)).seatsRemaining).toBe(120);
+		expect(held).toBe(120); // 100 patrons ask for 1 or 2 seats: the rush wants more than 120
+		const perMember = new Map<string, number>();
+		for (const c of claims) perMember.set(c.memberId, (perMember.get(c.memberId) ?? 0) + c.seats);
+		expect(Math.max(...perMember.values())).toBeLessThanOrEqual(2);
+		expect(new Set(claims.map((c) => c.code)).size).toBe(claims.length);
+		// Each claim's points, once, and nothing for a refusal.
+		const points = rowsOf<{ member_id: string; n: number }>(
+			await t.db.execute(sql`select member_id, count(*)::int as n from engagements
+				where kind = 'presale_claim' and object = ${`event:${w.eventId}`} group by member_id`)
+		);
+		expect(new Map(points.map((p) => [p.member_id, p.n]))).toEqual(
+			new Map(
+				[...new Set(claims.map((c) => c.memberId))].map((m) => [
+					m,
+					claims.filter((c) => c.memberId === m).length
+				])
+			)
+		);
 	});
 
 	it('claims and releases interleaved never oversell or go negative', async () => {

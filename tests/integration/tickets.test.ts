@@ -8,6 +8,7 @@ import { formatPresaleCode } from '$lib/server/tickets/codes';
 import { runWeightedDraw } from '$lib/server/tickets/draw';
 import { runDraw, runTicketsDueWork } from '$lib/server/tickets/draws';
 import { codesCsv, listEventsForMember, listMemberTickets } from '$lib/server/tickets/store';
+import { recordMissingClaimPoints } from '$lib/server/tickets/claim-points';
 import { forEachDriver } from './harness';
 import { HOUR, newEvent, newMembers, windowRow } from './tickets-helpers';
 
@@ -54,6 +55,15 @@ forEachDriver('tickets', (t) => {
 		);
 		expect(ev.windows[0].state.label).toBe('You have 2 seats — your code is ready');
 
+		// Staff on another event's page cannot release it.
+		const elsewhere = await releaseClaim(t.db, {
+			claimId: first.claim.id,
+			actorId: patron,
+			eventId: w.eventId + 1
+		});
+		expect(elsewhere).toMatchObject({ ok: false, refusal: { message: 'No such claim.' } });
+		expect((await windowRow(t.db, w.id)).seatsRemaining).toBe(1);
+
 		const released = await releaseClaim(t.db, { claimId: first.claim.id, memberId: patron, now: at(1) });
 		expect(released.ok).toBe(true);
 		expect((await windowRow(t.db, w.id)).seatsRemaining).toBe(3);
@@ -63,6 +73,41 @@ forEachDriver('tickets', (t) => {
 
 		const closed = await claimSeats(t.db, { windowId: w.id, memberId: patron, seats: 1, now: at(25) });
 		expect(closed).toMatchObject({ ok: false, refusal: { code: 'closed' } });
+	});
+
+	it('a claim whose points were lost after commit gets them from the sweep, once', async () => {
+		await seedEssentials(t.db);
+		const [patron] = await newMembers(t.db, 1, 3);
+		const { windows } = await newEvent(t.db, now, [
+			{ minRank: 3, opensAt: at(-1), closesAt: at(24), allocation: 5, perMemberLimit: 2 }
+		]);
+		const w = windows[0];
+		// As if the process stopped between the claim's commit and its points.
+		await t.db.insert(presaleClaims).values({
+			windowId: w.id,
+			eventId: w.eventId,
+			memberId: patron,
+			seats: 1,
+			status: 'claimed',
+			code: 'SWEEPTEST1',
+			createdAt: at(-0.5),
+			claimedAt: at(-0.5)
+		});
+		const ledger = () =>
+			t.db
+				.select()
+				.from(engagements)
+				.where(and(eq(engagements.memberId, patron), eq(engagements.kind, 'presale_claim')));
+		expect(await ledger()).toHaveLength(0);
+		expect(await recordMissingClaimPoints(t.db, now)).toBe(1);
+		expect((await ledger()).map((e) => [e.points, e.occurredAt.getTime()])).toEqual([
+			[50, at(-0.5).getTime()]
+		]);
+		expect(await recordMissingClaimPoints(t.db, now)).toBe(0);
+		// A claim made through the queue has its points already: the sweep leaves it alone.
+		const claimed = await claimSeats(t.db, { windowId: w.id, memberId: patron, seats: 1, now: at(-0.25) });
+		expect(claimed.ok).toBe(true);
+		expect(await recordMissingClaimPoints(t.db, now)).toBe(0);
 	});
 
 	it('rolls unclaimed seats to the next window at close, once, and then points at the public sale', async () => {

@@ -7,7 +7,7 @@ import { runPollClosingDueWork } from '$lib/server/polls';
 import { runMomentsDueWork } from '$lib/server/moments';
 import { runNotificationDueWork } from '$lib/server/notifications';
 import { runRetentionDueWork } from '$lib/server/privacy';
-import { runTicketsDueWork } from '$lib/server/tickets';
+import { recordMissingClaimPoints, runTicketsDueWork } from '$lib/server/tickets';
 import { runPatronageDue } from '$lib/server/patronage';
 import { runDropsDueWork } from '$lib/server/drops';
 import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members';
@@ -31,6 +31,11 @@ export const dueWork: DueWork[] = [
 	{ name: 'moments', run: atMostEvery(10 * 60_000, runMomentsDueWork) },
 	{ name: 'retention', run: runRetentionDueWork },
 	{ name: 'tickets', run: runTicketsDueWork },
+	// A claim's points are recorded after it commits; this catches any lost in between.
+	{
+		name: 'presale-points',
+		run: atMostEvery(60_000, async (db, now) => void (await recordMissingClaimPoints(db, now)))
+	},
 	{ name: 'patronage', run: runPatronageDue },
 	{ name: 'drops', run: runDropsDueWork },
 	{ name: 'poll-closing', run: atMostEvery(5 * 60_000, runPollClosingDueWork) },

@@ -1,6 +1,6 @@
 // A member's standing as of now: the stored state advanced past any hold that has ended,
 // and the progress text inputs for /me. Read-only.
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { cached } from '../cache';
 import { preparedOnce } from '../db/prepared';
 import { rowsOf, type Queryable } from '../db';
@@ -26,10 +26,20 @@ export function cachedLadder(db: Queryable): Promise<{ ladder: LadderRow[]; vers
 }
 
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
-	const [{ ladder, versions }, { row, entries }] = await Promise.all([
+	const [{ ladder, versions }, read] = await Promise.all([
 		cachedLadder(db),
 		readTierAndEntries(db, memberId, now)
 	]);
+	return standingFrom(ladder, timelineFrom(ladder, versions), read, now);
+}
+
+/** The pure half: the stored state advanced to now, and the progress. */
+function standingFrom(
+	ladder: LadderRow[],
+	timeline: ReturnType<typeof timelineFrom>,
+	{ row, entries }: { row: StoredTier | null; entries: PointEntry[] },
+	now: Date
+): Standing {
 	const stored: EarnedState = row
 		? {
 				rank: row.earnedRank,
@@ -38,7 +48,6 @@ export async function getStanding(db: Queryable, memberId: string, now = new Dat
 				lastEventAt: row.lastEventAt
 			}
 		: INITIAL_STATE;
-	const timeline = timelineFrom(ladder, versions);
 	const earned = advance(stored, now, timeline, pointsAtOver(entries));
 	const paid = row?.paidRank != null && row.paidUntil ? { rank: row.paidRank, until: row.paidUntil } : null;
 	const progress = computeProgress(ladder, earned, paid, entries, now);
@@ -62,33 +71,34 @@ interface StoredTier {
  * earlier of now and the hold's end, a month more than 12 (SQL's month arithmetic differs from
  * ours at month ends; the fold filters).
  */
-async function readTierAndEntries(
-	db: Queryable,
-	memberId: string,
-	now: Date
-): Promise<{ row: StoredTier | null; entries: PointEntry[] }> {
+type TierAndEntriesRow = {
+	id: string;
+	found: boolean;
+	earned_rank: number | null;
+	reached_ms: number | null;
+	held_ms: number | null;
+	last_ms: number | null;
+	paid_rank: number | null;
+	paid_ms: number | null;
+	entries: string | [number, number][];
+};
+
+/** The member's stored tier and the entries that can still count, read for `members` (a subquery of ids). */
+function tierAndEntriesSql(members: SQL, now: Date): SQL {
 	const at = now.toISOString();
-	const [r] = rowsOf<{
-		found: boolean;
-		earned_rank: number | null;
-		reached_ms: number | null;
-		held_ms: number | null;
-		last_ms: number | null;
-		paid_rank: number | null;
-		paid_ms: number | null;
-		entries: string | [number, number][];
-	}>(
-		await db.execute(sql`
-			select mt.member_id is not null as found, mt.earned_rank, ${epochMs(sql`mt.reached_at`)} as reached_ms,
-				${epochMs(sql`mt.held_until`)} as held_ms, ${epochMs(sql`mt.last_event_at`)} as last_ms,
-				mt.paid_rank, ${epochMs(sql`mt.paid_until`)} as paid_ms,
-				(select coalesce(json_agg(json_build_array(${epochMs(sql`e.occurred_at`)}, e.points)), '[]'::json)
-					from engagements e
-					where e.member_id = m.id
-						and e.occurred_at > least(mt.held_until, ${at}::timestamptz) - interval '13 months') as entries
-			from (select ${memberId}::uuid as id) m
-			left join member_tiers mt on mt.member_id = m.id`)
-	);
+	return sql`
+		select m.id, mt.member_id is not null as found, mt.earned_rank, ${epochMs(sql`mt.reached_at`)} as reached_ms,
+			${epochMs(sql`mt.held_until`)} as held_ms, ${epochMs(sql`mt.last_event_at`)} as last_ms,
+			mt.paid_rank, ${epochMs(sql`mt.paid_until`)} as paid_ms,
+			(select coalesce(json_agg(json_build_array(${epochMs(sql`e.occurred_at`)}, e.points)), '[]'::json)
+				from engagements e
+				where e.member_id = m.id
+					and e.occurred_at > least(mt.held_until, ${at}::timestamptz) - interval '13 months') as entries
+		from ${members}
+		left join member_tiers mt on mt.member_id = m.id`;
+}
+
+function parseTierAndEntries(r: TierAndEntriesRow): { row: StoredTier | null; entries: PointEntry[] } {
 	const list = typeof r.entries === 'string' ? (JSON.parse(r.entries) as [number, number][]) : r.entries;
 	const entries = list.map(([t, points]) => ({ occurredAt: new Date(t), points }));
 	if (!r.found) return { row: null, entries };
@@ -103,6 +113,39 @@ async function readTierAndEntries(
 		},
 		entries
 	};
+}
+
+async function readTierAndEntries(
+	db: Queryable,
+	memberId: string,
+	now: Date
+): Promise<{ row: StoredTier | null; entries: PointEntry[] }> {
+	const [r] = rowsOf<TierAndEntriesRow>(
+		await db.execute(tierAndEntriesSql(sql`(select ${memberId}::uuid as id) m`, now))
+	);
+	return parseTierAndEntries(r);
+}
+
+/**
+ * Many members' standings in one statement (a presale's batch of claims): the same fold as
+ * getStanding, one round trip instead of one per member.
+ */
+export async function getStandings(
+	db: Queryable,
+	memberIds: readonly string[],
+	now = new Date()
+): Promise<Map<string, Standing>> {
+	const ids = [...new Set(memberIds)];
+	const out = new Map<string, Standing>();
+	if (!ids.length) return out;
+	const [{ ladder, versions }, rows] = await Promise.all([
+		cachedLadder(db),
+		db.execute(tierAndEntriesSql(sql`unnest(${`{${ids.join(',')}}`}::uuid[]) as m(id)`, now))
+	]);
+	const timeline = timelineFrom(ladder, versions);
+	for (const r of rowsOf<TierAndEntriesRow>(rows))
+		out.set(r.id, standingFrom(ladder, timeline, parseTierAndEntries(r), now));
+	return out;
 }
 
 export interface ActivityItem {

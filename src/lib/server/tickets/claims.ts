@@ -1,7 +1,6 @@
-// What a fan does in a window: claim seats (first come), register for a draw, confirm a draw offer,
-// release seats. Each change runs in one transaction holding the window's row lock; a refusal
-// says exactly why and writes nothing.
-import { randomUUID } from 'node:crypto';
+// What a fan does in a window: claim seats (first come, through the claim queue), register for a
+// draw, confirm a draw offer, release seats. Each change runs in one transaction holding the
+// window's row lock; a refusal says exactly why and writes nothing.
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
 import { getUserById } from '../auth';
@@ -14,25 +13,17 @@ import {
 	type PresaleEntry
 } from '../db/schema';
 import { audit } from '../audit';
-import { recordEngagement, getStanding } from '../loyalty';
-import { ACTIVE_STATUSES, heldSeats, insertClaim, lockWindow, returnSeats } from './inventory';
-import { audienceOf, claimRefusal, registrationRefusal, windowPhase, type Refusal } from './window-state';
-
-export const PRESALE_KIND = 'presale_claim';
+import { recordEngagement } from '../loyalty';
+import { ACTIVE_STATUSES, lockWindow, returnSeats } from './inventory';
+import { queueClaim } from './claim-queue';
+import { standingFor } from './member-rank';
+import { PRESALE_KIND } from './claim-points';
+import { registrationRefusal, windowPhase, type Refusal } from './window-state';
 
 export type ClaimOutcome = { ok: true; claim: PresaleClaim } | { ok: false; refusal: Refusal };
 export type EntryOutcome = { ok: true; entry: PresaleEntry } | { ok: false; refusal: Refusal };
 
 const missing: Refusal = { code: 'closed', message: 'This presale window no longer exists.' };
-
-/** The member's effective rank now and the wording of a window's audience. */
-async function standingFor(db: Database, memberId: string, now: Date) {
-	const standing = await getStanding(db, memberId, now);
-	const top = standing.ladder.at(-1)?.rank ?? 0;
-	const audience = (minRank: number) =>
-		audienceOf(standing.ladder.find((t) => t.rank === minRank)?.name ?? 'a higher tier', minRank, top);
-	return { rank: standing.tier.rank, audience };
-}
 
 /** Thrown inside a transaction to roll back what it wrote and answer with the refusal. */
 class Refused extends Error {
@@ -51,65 +42,19 @@ async function unlessRefused<T>(work: () => Promise<T>): Promise<T | { ok: false
 }
 
 /**
- * The window's row lock is what makes claims safe, and it is held until commit, so everything
- * that does not need it comes first: an unlocked pre-check answers the obvious refusals (sold out,
- * closed) at no cost, and the engagement is recorded before the lock is taken. Under the lock:
- * re-check, decrement, insert the claim with its code. A refusal there rolls the engagement back.
+ * A claim in the rush: decided in the window's claim queue (claim-queue.ts), which answers the
+ * refusals of a sold-out or closed window from one read for everyone waiting, and takes the seats
+ * of many fans in one transaction. The queue records the points after commit (claim-points.ts).
  */
 export async function claimSeats(
 	db: Database,
 	input: { windowId: number; memberId: string; seats: number; now?: Date }
 ): Promise<ClaimOutcome> {
-	const now = input.now ?? new Date();
-	const [{ rank, audience }, [peek]] = await Promise.all([
-		standingFor(db, input.memberId, now),
-		db.select().from(presaleWindows).where(eq(presaleWindows.id, input.windowId))
-	]);
-	if (!peek) return { ok: false, refusal: missing };
-	const early = claimRefusal(
-		peek,
-		rank,
-		await heldSeats(db, peek.id, input.memberId),
-		input.seats,
-		now,
-		audience(peek.minRank)
-	);
-	if (early) return { ok: false, refusal: early };
-	return unlessRefused(() =>
-		db.transaction(async (tx) => {
-			await recordEngagement(
-				tx,
-				{
-					memberId: input.memberId,
-					kind: PRESALE_KIND,
-					object: `event:${peek.eventId}`,
-					occurredAt: now,
-					source: 'portal',
-					idempotencyKey: `presale-claim:${peek.id}:${input.memberId}:${randomUUID()}`
-				},
-				{ now }
-			);
-			const w = (await lockWindow(tx, input.windowId))!;
-			const held = await heldSeats(tx, w.id, input.memberId);
-			const refusal = claimRefusal(w, rank, held, input.seats, now, audience(w.minRank));
-			if (refusal) throw new Refused(refusal);
-			// The CHECK (seats_remaining >= 0) backs the check above: an oversell cannot even be written.
-			await tx
-				.update(presaleWindows)
-				.set({ seatsRemaining: w.seatsRemaining - input.seats, updatedAt: now })
-				.where(eq(presaleWindows.id, w.id));
-			const claim = await insertClaim(tx, {
-				windowId: w.id,
-				eventId: w.eventId,
-				memberId: input.memberId,
-				seats: input.seats,
-				status: 'claimed',
-				createdAt: now,
-				claimedAt: now
-			});
-			return { ok: true as const, claim };
-		})
-	);
+	return queueClaim(db, input.windowId, {
+		memberId: input.memberId,
+		seats: input.seats,
+		now: input.now ?? new Date()
+	});
 }
 
 /**
@@ -240,12 +185,17 @@ export async function confirmOffer(
  */
 export async function releaseClaim(
 	db: Database,
-	input: { claimId: number; memberId?: string; actorId?: string; now?: Date }
+	input: { claimId: number; memberId?: string; actorId?: string; eventId?: number; now?: Date }
 ): Promise<{ ok: true; claim: PresaleClaim } | { ok: false; refusal: Refusal }> {
 	const now = input.now ?? new Date();
 	return db.transaction(async (tx) => {
 		const [peek] = await tx.select().from(presaleClaims).where(eq(presaleClaims.id, input.claimId));
-		if (!peek || (input.memberId && peek.memberId !== input.memberId))
+		// A fan releases only their own claim; staff only a claim of the event they are looking at.
+		if (
+			!peek ||
+			(input.memberId && peek.memberId !== input.memberId) ||
+			(input.eventId !== undefined && peek.eventId !== input.eventId)
+		)
 			return { ok: false, refusal: { code: 'closed', message: 'No such claim.' } };
 		const w = (await lockWindow(tx, peek.windowId))!;
 		const [event] = await tx.select().from(events).where(eq(events.id, w.eventId));

@@ -43,15 +43,11 @@ export interface Refusal {
 	message: string;
 }
 
-/** Why a first-come claim of `seats` cannot go ahead, or null when it can. `held`: seats the member already holds here. */
-export function claimRefusal(
-	w: WindowFacts,
-	rank: number,
-	held: number,
-	seats: number,
-	now: Date,
-	audience = 'a higher tier'
-): Refusal | null {
+/**
+ * What refuses a claim before anyone's standing is read: the wrong mode, a bad seat count, a window
+ * not open, no seats left. In the rush most attempts end here, on one indexed read.
+ */
+export function windowRefusal(w: WindowFacts, seats: number, now: Date): Refusal | null {
 	if (w.mode !== 'first_come')
 		return { code: 'wrong_mode', message: 'This window is a draw: register for it instead.' };
 	if (!Number.isInteger(seats) || seats < 1 || seats > w.perMemberLimit)
@@ -59,6 +55,28 @@ export function claimRefusal(
 	const phase = windowPhase(w, now);
 	if (phase === 'upcoming') return { code: 'not_open', message: 'This window is not open yet.' };
 	if (phase === 'closed') return { code: 'closed', message: 'This window has closed.' };
+	return seatsRefusal(w.seatsRemaining, seats);
+}
+
+/** Too few seats left for the request, or null. */
+export function seatsRefusal(remaining: number, seats: number): Refusal | null {
+	if (remaining === 0) return { code: 'sold_out', message: 'Sold out: every seat in this window is taken.' };
+	if (remaining < seats)
+		return {
+			code: 'not_enough',
+			message: `Only ${remaining} ${remaining === 1 ? 'seat is' : 'seats are'} left.`
+		};
+	return null;
+}
+
+/** What refuses this member: their tier, or the seats they already hold against the limit. */
+export function memberRefusal(
+	w: WindowFacts,
+	rank: number,
+	held: number,
+	seats: number,
+	audience = 'a higher tier'
+): Refusal | null {
 	if (!isEligible(w, rank)) return { code: 'not_eligible', message: `This window is for ${audience}.` };
 	if (held >= w.perMemberLimit)
 		return {
@@ -70,14 +88,20 @@ export function claimRefusal(
 			code: 'limit_reached',
 			message: `You can add at most ${w.perMemberLimit - held} more ${w.perMemberLimit - held === 1 ? 'seat' : 'seats'}.`
 		};
-	if (w.seatsRemaining === 0)
-		return { code: 'sold_out', message: 'Sold out: every seat in this window is taken.' };
-	if (w.seatsRemaining < seats)
-		return {
-			code: 'not_enough',
-			message: `Only ${w.seatsRemaining} ${w.seatsRemaining === 1 ? 'seat is' : 'seats are'} left.`
-		};
 	return null;
+}
+
+/** Why a first-come claim cannot go ahead, or null: the window's reasons, then the member's. */
+export function claimRefusal(
+	w: WindowFacts,
+	rank: number,
+	held: number,
+	seats: number,
+	now: Date,
+	audience = 'a higher tier'
+): Refusal | null {
+	const open = windowRefusal({ ...w, seatsRemaining: Math.max(w.seatsRemaining, seats) }, seats, now);
+	return open ?? memberRefusal(w, rank, held, seats, audience) ?? seatsRefusal(w.seatsRemaining, seats);
 }
 
 /** Why a draw registration cannot go ahead, or null. */

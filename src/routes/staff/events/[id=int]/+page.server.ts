@@ -29,6 +29,14 @@ async function loadEvent(id: string) {
 	return detail;
 }
 
+/** A window posted to this event's page must be one of this event's windows. */
+function windowOf(detail: Awaited<ReturnType<typeof loadEvent>>, value: unknown): number {
+	const windowId = idFrom(value);
+	if (windowId === null || !detail.windows.some((w) => w.id === windowId))
+		error(404, 'This event has no such presale window.');
+	return windowId;
+}
+
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	event.depends('app:staff-event');
@@ -87,9 +95,9 @@ export const actions: Actions = {
 	},
 	weights: async (event) => {
 		const staff = requireStaff(event);
-		await loadEvent(event.params.id);
+		const detail = await loadEvent(event.params.id);
 		const values = formValues(await readForm(event));
-		const windowId = idFrom(values.windowId) ?? 0;
+		const windowId = windowOf(detail, values.windowId);
 		const errors: FieldErrors = {};
 		const ladder = await loadLadder(getDb());
 		const weights = parseWeights(
@@ -111,8 +119,8 @@ export const actions: Actions = {
 	},
 	draw: async (event) => {
 		const staff = requireStaff(event);
-		await loadEvent(event.params.id);
-		const windowId = idFrom((await readForm(event)).get('windowId')) ?? 0;
+		const detail = await loadEvent(event.params.id);
+		const windowId = windowOf(detail, (await readForm(event)).get('windowId'));
 		const result = await runDraw(getDb(), windowId, { actorId: staff.id, early: true });
 		if (result.status === 'skipped') {
 			const why = {
@@ -132,9 +140,9 @@ export const actions: Actions = {
 	},
 	release: async (event) => {
 		const staff = requireStaff(event);
-		await loadEvent(event.params.id);
+		const detail = await loadEvent(event.params.id);
 		const claimId = idFrom((await readForm(event)).get('claimId')) ?? 0;
-		const result = await releaseClaim(getDb(), { claimId, actorId: staff.id });
+		const result = await releaseClaim(getDb(), { claimId, actorId: staff.id, eventId: detail.event.id });
 		if (!result.ok) return fail(409, { form: 'release' as const, claimId, message: result.refusal.message });
 		return {
 			form: 'release' as const,
