@@ -109,8 +109,8 @@ async function surveyAsks(tx: Queryable, now: Date, npsGapDays: number): Promise
 	const since = new Date(now.getTime() - npsGapDays * DAY_MS);
 	const rows = await tx.execute(sql`
 		select u.id from users u
-		where u.role = 'fan' and u.created_at < ${joinedBefore} and u.email not like '%@invalid'
-			and not exists (select 1 from feedback_requests r where r.member_id = u.id and r.kind = 'nps' and r.sent_at >= ${since})
+		where u.role = 'fan' and u.created_at < ${joinedBefore.toISOString()}::timestamptz and u.email not like '%@invalid'
+			and not exists (select 1 from feedback_requests r where r.member_id = u.id and r.kind = 'nps' and r.sent_at >= ${since.toISOString()}::timestamptz)
 		order by u.created_at
 		limit ${NPS_PER_RUN * 4}`);
 	const day = calendarDay(now, houseTimeZone());

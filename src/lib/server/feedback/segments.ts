@@ -7,7 +7,7 @@ import type { NpsGroup } from './rules';
 export function membersWithLowScore(now: Date, days = 90): SQL {
 	const since = new Date(now.getTime() - days * 86_400_000);
 	return sql`(select distinct r.member_id from feedback_requests r
-		where r.answered_at >= ${since} and r.score is not null
+		where r.answered_at >= ${since.toISOString()}::timestamptz and r.score is not null
 			and ((r.kind = 'nps' and r.score <= 6) or (r.kind <> 'nps' and r.score <= 2)))`;
 }
 
