@@ -14,6 +14,9 @@ import { setPreference } from '$lib/server/notifications/unsubscribe';
 import { deleteAccount } from '$lib/server/privacy';
 import {
 	answerRequest,
+	askWhyCancelled,
+	cancellationReasons,
+	pendingCancellationLink,
 	feedbackLink,
 	npsFromCounts,
 	requestFromToken,
@@ -184,6 +187,34 @@ forEachDriver('feedback', (t) => {
 			expect(row.nps).toBe(npsFromCounts(Number(p.p), Number(p.d), Number(p.n)));
 			expect(row.satisfaction).toBe(p.sat == null ? null : Number(p.sat));
 		}
+	});
+
+	it('a cancelling patron is asked why, once; the reason feeds why patrons left by tier', async () => {
+		const m = await fan(t.db);
+		await askWhyCancelled(t.db, {
+			memberId: m.id,
+			subscriptionRef: 'sub_x1',
+			tierName: 'Insider',
+			tell: true
+		});
+		await askWhyCancelled(t.db, {
+			memberId: m.id,
+			subscriptionRef: 'sub_x1',
+			tierName: 'Insider',
+			tell: true
+		});
+		const link = await pendingCancellationLink(t.db, m.id);
+		expect(link).toMatch(/^\/feedback\//);
+		const [request] = await requestsOf(t.db, m.id);
+		expect(
+			await answerRequest(t.db, request.id, { score: null, comment: null, reason: 'too_expensive' })
+		).toMatchObject({ ok: true });
+		expect(await pendingCancellationLink(t.db, m.id)).toBeNull();
+		const inbox = await t.db.select().from(inboxItems).where(eq(inboxItems.memberId, m.id));
+		expect(inbox).toHaveLength(1);
+		expect(
+			(await cancellationReasons(t.db)).find((r) => r.reason === 'too_expensive')?.count
+		).toBeGreaterThan(0);
 	});
 
 	it('erasing an account erases its comments and keeps the score', async () => {

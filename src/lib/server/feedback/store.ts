@@ -375,3 +375,20 @@ export async function dropReaction(db: Queryable, memberId: string, dropId: numb
 		);
 	return row ?? null;
 }
+
+/** The "why did you leave?" link of the member's newest unanswered cancellation question, if any. */
+export async function pendingCancellationLink(db: Queryable, memberId: string): Promise<string | null> {
+	const [row] = await db
+		.select()
+		.from(feedbackRequests)
+		.where(
+			and(
+				eq(feedbackRequests.memberId, memberId),
+				eq(feedbackRequests.kind, 'cancellation'),
+				eq(feedbackRequests.answers, 0)
+			)
+		)
+		.orderBy(sql`${feedbackRequests.sentAt} desc`)
+		.limit(1);
+	return row ? feedbackLink(db, row) : null;
+}
