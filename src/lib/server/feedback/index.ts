@@ -7,3 +7,4 @@ export * from './segments';
 export * from './stats';
 export * from './store';
 export * from './token';
+export * from './tables';
