@@ -21,7 +21,12 @@ import {
 	npsFromCounts,
 	requestFromToken,
 	runFeedbackDueWork,
-	scoresByTier
+	listComments,
+	scoresByDrop,
+	scoresByEvent,
+	scoresByMonth,
+	scoresByTier,
+	tagsInUse
 } from '$lib/server/feedback';
 import { forEachDriver, onPostgres, uniqueEmail } from './harness';
 
@@ -182,6 +187,12 @@ forEachDriver('feedback', (t) => {
 				from feedback_requests group by rank order by rank`)
 		);
 		const ours = await scoresByTier(t.db);
+		// The staff page's other tables answer on this driver too.
+		expect((await scoresByMonth(t.db, zone)).length).toBeGreaterThan(0);
+		await scoresByEvent(t.db);
+		await scoresByDrop(t.db);
+		await tagsInUse(t.db);
+		await listComments(t.db, { kind: 'nps', rank: 0, tag: 'sound', mood: 'low' });
 		for (const p of plain) {
 			const row = ours.find((o) => o.key === String(p.rank))!;
 			expect(row.nps).toBe(npsFromCounts(Number(p.p), Number(p.d), Number(p.n)));

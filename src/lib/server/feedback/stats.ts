@@ -101,8 +101,9 @@ export async function scoresByDrop(db: Queryable): Promise<ScoreRow[]> {
 export async function scoresByMonth(db: Queryable, zone: string): Promise<ScoreRow[]> {
 	const month = sql`to_char(r.sent_at at time zone ${zone}, 'YYYY-MM')`;
 	const rows = await db.execute(sql`
-		select ${month} as key, ${month} as label, ${aggregates()}
-		from feedback_requests r group by 1 order by 1 limit 36`);
+		select r.key, r.key as label, ${aggregates()}
+		from (select ${month} as key, r.* from feedback_requests r) as r
+		group by r.key order by r.key limit 36`);
 	return rowsOf<RawRow>(rows).map(toRow);
 }
 
