@@ -20,7 +20,7 @@ test('staff see feedback by tier, comments and why patrons left; axe clean', asy
 	await signIn(page, DEMO_STAFF, DEMO_PASSWORD);
 	await page.goto('/staff/feedback');
 	await expect(page.getByRole('heading', { name: 'Feedback', level: 1 })).toBeVisible();
-	await expect(page.getByRole('heading', { name: 'By tier' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'By tier', exact: true })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Why patrons left, by tier' })).toBeVisible();
 	await page.screenshot({ path: `${SHOTS}/staff-feedback-light.png`, fullPage: true });
 	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
