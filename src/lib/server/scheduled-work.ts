@@ -12,6 +12,7 @@ import { runPatronageDue } from '$lib/server/patronage';
 import { runDropsDueWork } from '$lib/server/drops';
 import { REFRESH_EVERY_MS, refreshMemberActivity } from '$lib/server/members';
 import { runInsightsDueWork } from '$lib/server/insights';
+import { runFeedbackDueWork } from '$lib/server/feedback';
 
 export type { DueWork };
 
@@ -46,6 +47,8 @@ export const dueWork: DueWork[] = [
 	},
 	// Insights' daily rollups: yesterday and today, recomputed every ten minutes.
 	{ name: 'insights', run: atMostEvery(10 * 60_000, runInsightsDueWork) },
+	// The morning-after questions (check-ins, presale claims) and a few relationship surveys.
+	{ name: 'feedback', run: atMostEvery(5 * 60_000, runFeedbackDueWork) },
 	// Last, so the notifications that the work above posted go out on the same tick.
 	{ name: 'notifications', run: runNotificationDueWork }
 ];

@@ -3,6 +3,7 @@
 // subscription events, payments). Runs once per database: the generated fans are the marker, and
 // everything is written in one transaction, so a second run (or a crash half-way) adds nothing.
 // Nothing is posted to anyone's inbox, and the demo accounts and content are never touched.
+import { seedDemoFeedback } from './seed-feedback';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { config } from '../config';
@@ -125,6 +126,7 @@ export async function generateHistory(db: Database, options: HistoryOptions): Pr
 			);
 		}
 		await writing;
+		await seedDemoFeedback(tx, GENERATED_FAN_PATTERN, now);
 		report.generated = true;
 	});
 	report.ms = performance.now() - started;

@@ -179,7 +179,7 @@ export type DropPage =
 	  }
 	| {
 			kind: 'open';
-			drop: Pick<Drop, 'slug' | 'title' | 'summary' | 'bodyHtml'> & { publishedAt: string | null };
+			drop: Pick<Drop, 'id' | 'slug' | 'title' | 'summary' | 'bodyHtml'> & { publishedAt: string | null };
 			preview: boolean;
 			status: Drop['status'];
 	  };
@@ -227,6 +227,7 @@ export async function loadDropPage(db: Database, member: Member, slug: string, n
 	return {
 		kind: 'open',
 		drop: {
+			id: drop.id,
 			slug: drop.slug,
 			title: drop.title,
 			summary: drop.summary,

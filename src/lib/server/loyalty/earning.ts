@@ -89,6 +89,15 @@ export const DEFAULT_RULES: EarningRule[] = [
 		active: true
 	},
 	{
+		kind: 'feedback_given',
+		label: 'Answered a quick question',
+		points: 5,
+		perDay: 1,
+		perObject: 1,
+		perUnit: false,
+		active: true
+	},
+	{
 		kind: 'birthday',
 		label: 'Birthday bonus',
 		points: 50,
@@ -108,7 +117,8 @@ export const OBJECT_NOUNS: Record<string, string> = {
 	venue_checkin: 'show',
 	referral: 'friend',
 	patronage: 'payment',
-	birthday: 'year'
+	birthday: 'year',
+	feedback_given: 'question'
 };
 
 /** The order fans read the rules in: the default list's, then any others by name. */

@@ -109,6 +109,21 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
 		marketing: false
 	},
 	{
+		kind: 'feedback_request',
+		label: 'Quick questions',
+		description:
+			'Now and then, one tap on how a show, a presale or your membership went. Turn off both email and push and we will not ask at all.',
+		defaults: { email: true, push: true },
+		marketing: false
+	},
+	{
+		kind: 'feedback_note',
+		label: 'You said, we did',
+		description: 'What we changed after feedback you gave.',
+		defaults: { email: false, push: true },
+		marketing: false
+	},
+	{
 		kind: 'board_invitation',
 		label: 'Advisory board',
 		description: 'Invitations to the advisory board, its updates and sessions.',

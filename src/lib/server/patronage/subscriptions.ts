@@ -18,6 +18,7 @@ import {
 import { lockMemberTiers } from '../loyalty';
 import { accessOf, classifyChange, isTerminal, mrrOf, type ChangeSide } from './access';
 import { syncPaidTier } from './paid-tier';
+import { askWhyCancelled } from '../feedback';
 
 export interface Snapshot {
 	subscription: Stripe.Subscription;
@@ -163,6 +164,21 @@ export async function applySnapshot(
 		.onConflictDoUpdate({ target: patronSubscriptions.id, set: values });
 	await recordChange(tx, memberId, sub.id, existing ? sideOf(existing) : null, after, state.currency, ctx);
 	await syncPaidTier(tx, memberId, ctx.graceDays, ctx.now);
+	// The patron chose to leave (now or at the period's end): one tap on why, through the inbox.
+	const leaving =
+		existing &&
+		((state.cancelAtPeriodEnd && !existing.cancelAtPeriodEnd) ||
+			(state.status === 'canceled' && !isTerminal(existing.status) && !existing.cancelAtPeriodEnd));
+	if (leaving) {
+		const rank = state.tierRank ?? existing.tierRank;
+		const [tier] =
+			rank == null ? [] : await tx.select({ name: tiers.name }).from(tiers).where(eq(tiers.rank, rank));
+		await askWhyCancelled(
+			tx,
+			{ memberId, subscriptionRef: sub.id, tierName: tier?.name ?? 'membership', tell: true },
+			ctx.now
+		);
+	}
 	return true;
 }
 

@@ -665,7 +665,40 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 		why: 'Insights rollup: engagement counts per day, tier and kind, no member ids.'
 	},
 	insight_drop_days: { personal: false, why: 'Insights rollup: drop opens per day and tier, no member ids.' },
-	insight_runs: { personal: false, why: 'When the insights rollups were last computed.' }
+	insight_runs: { personal: false, why: 'When the insights rollups were last computed.' },
+	feedback_requests: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'keep',
+		why: 'Scores and reasons stay (tier, event and drop averages do not change); what the member wrote is erased.',
+		columns: {
+			...keepAll(
+				'id',
+				'member_id',
+				'kind',
+				'subject',
+				'subject_label',
+				'event_id',
+				'drop_id',
+				'rank',
+				'sent_at',
+				'answered_at',
+				'score',
+				'reason',
+				'answers',
+				'tags'
+			),
+			comment: 'null'
+		}
+	},
+	feedback_notes: {
+		personal: true,
+		memberColumns: ['created_by'],
+		erase: 'keep',
+		why: 'Notes staff sent stay.',
+		columns: keepAll('id', 'theme', 'body', 'recipients', 'created_by', 'created_at')
+	},
+	feedback_settings: { personal: false, why: 'The house’s settings for asking.' }
 };
 
 export function isPersonal(policy: TablePolicy | undefined): policy is PersonalTable {

@@ -16,3 +16,4 @@ export * from './privacy';
 export * from './members';
 export * from './insights';
 export * from './submissions';
+export * from './feedback';

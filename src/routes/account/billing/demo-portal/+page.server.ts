@@ -15,6 +15,7 @@ import {
 } from '$lib/server/patronage';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { readForm } from '$lib/server/http';
+import { pendingCancellationLink } from '$lib/server/feedback';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request'>;
 
@@ -77,7 +78,9 @@ async function act(
 	const events = await change(fake, subscription.id, await readForm(event));
 	if (events === null) return fail(400, { error: 'Choose a plan.' });
 	await deliverDemoEvents(getDb(), payments, events);
-	redirect(303, `/account/billing?demo=${done}`);
+	// Cancelling asks one tap on why (optional: the page links back to billing).
+	const why = done === 'cancelled' ? await pendingCancellationLink(getDb(), event.locals.user!.id) : null;
+	redirect(303, why ?? `/account/billing?demo=${done}`);
 }
 
 export const actions: Actions = {

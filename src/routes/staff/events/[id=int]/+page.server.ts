@@ -19,6 +19,7 @@ import {
 	type FieldErrors
 } from '$lib/server/tickets';
 import { wallClock } from '$lib/time';
+import { scoresByEvent } from '$lib/server/feedback';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/http';
 import { newSubmissionKey, submissionKeyOf, submitOnce } from '$lib/server/submit-once';
@@ -43,8 +44,10 @@ export const load: PageServerLoad = async (event) => {
 	const detail = await loadEvent(event.params.id);
 	const ladder = await loadLadder(getDb());
 	const tz = detail.event.timeZone;
+	const [feedback] = await scoresByEvent(getDb(), detail.event.id);
 	return {
 		...detail,
+		feedback: feedback ?? null,
 		created: event.url.searchParams.has('created'),
 		tiers: ladder.map((t) => ({ rank: t.rank, name: t.name, colour: t.colour })),
 		timeZones: timeZones(),
