@@ -16,3 +16,5 @@ export * from './privacy';
 export * from './members';
 export * from './insights';
 export * from './submissions';
+export * from './home';
+export * from './churn';
