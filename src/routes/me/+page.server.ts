@@ -4,15 +4,17 @@ import { resendVerification } from '$lib/server/accounts';
 import { requireUser } from '$lib/server/auth';
 import { markCelebrated, pendingCelebration } from '$lib/server/notifications';
 import { getStanding, listActivity } from '$lib/server/loyalty';
+import { loadHome } from '$lib/server/home';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = getDb();
-	const [standing, recent, celebration] = await Promise.all([
+	const [standing, recent, celebration, home] = await Promise.all([
 		getStanding(db, user.id),
 		listActivity(db, user.id, 5),
-		pendingCelebration(db, user.id)
+		pendingCelebration(db, user.id),
+		loadHome(db, user)
 	]);
 	// The celebration plays once: it is marked as shown with the page that shows it.
 	if (celebration) await markCelebrated(db, user.id);
@@ -37,6 +39,7 @@ export const load: PageServerLoad = async (event) => {
 			buy: buy ? { name: buy.paidName ?? buy.name, tierName: buy.name } : null
 		},
 		lapse: progress.lapse && { ...progress.lapse, at: progress.lapse.at.toISOString() },
+		home,
 		recent: recent.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })),
 		celebration: celebration && {
 			title: celebration.title,

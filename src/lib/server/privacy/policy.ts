@@ -698,7 +698,20 @@ export const personalDataPolicy: Record<string, TablePolicy> = {
 		why: 'Notes staff sent stay.',
 		columns: keepAll('id', 'theme', 'body', 'recipients', 'created_by', 'created_at')
 	},
-	feedback_settings: { personal: false, why: 'The house’s settings for asking.' }
+	feedback_settings: { personal: false, why: 'The house’s settings for asking.' },
+	home_visits: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'When the member last opened their home, so it can say what is new since.'
+	},
+	churn_scores: {
+		personal: true,
+		memberColumns: ['member_id'],
+		erase: 'delete',
+		why: 'A prediction about the member, recomputed daily from their behaviour.'
+	},
+	churn_models: { personal: false, why: 'The fitted churn model and its accuracy, no member ids.' }
 };
 
 export function isPersonal(policy: TablePolicy | undefined): policy is PersonalTable {

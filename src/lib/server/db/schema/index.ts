@@ -17,3 +17,5 @@ export * from './members';
 export * from './insights';
 export * from './submissions';
 export * from './feedback';
+export * from './home';
+export * from './churn';
