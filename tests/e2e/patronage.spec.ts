@@ -65,7 +65,15 @@ test('a fan becomes a Patron, cancels at period end, and is told to update their
 	expect(await seriousViolations(page)).toEqual([]);
 	await page.screenshot({ path: `${SHOTS}/demo-portal.png`, fullPage: true });
 	await page.getByRole('button', { name: 'Cancel at period end' }).click();
-	await expect(page).toHaveURL(/\/account\/billing\?demo=cancelled$/);
+	// One tap on why (optional), then back to billing.
+	await expect(page).toHaveURL(/\/feedback\/[\w.~-]+$/);
+	await expect(page.getByRole('heading', { name: 'Why did you leave?' })).toBeVisible();
+	expect(await seriousViolations(page)).toEqual([]);
+	await page.screenshot({ path: '/work/briefs/screens-feedback/cancel-reason.png', fullPage: true });
+	await page.getByRole('button', { name: 'Too expensive' }).click();
+	await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+	await page.getByRole('link', { name: 'Back to billing' }).click();
+	await expect(page).toHaveURL(/\/account\/billing$/);
 	await expect(page.getByText('Ends on')).toBeVisible();
 	await expect(
 		page.getByText(/Your plan is cancelled and will not renew\. You keep Patron until \d+ \w+/)
