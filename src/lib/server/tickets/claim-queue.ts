@@ -7,14 +7,13 @@
 // - the standing of only as many fans as could still get a seat is read, outside any lock;
 // - one transaction takes their seats: one lock on the counter, one insert, one update, one commit.
 // Each fan gets the same refusal as alone; two instances' batches take the counter in turn.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Queryable } from '../db';
-import { presaleClaims, presaleWindows, type PresaleClaim, type PresaleWindow } from '../db/schema';
+import { presaleWindows, type PresaleClaim, type PresaleWindow } from '../db/schema';
 import { recordClaimPoints } from './claim-points';
-import { generatePresaleCode } from './codes';
-import { ACTIVE_STATUSES } from './inventory';
+import { heldSeats, insertClaims } from './inventory';
 import { standingsFor } from './member-rank';
-import { memberRefusal, seatsRefusal, windowRefusal, type Refusal } from './window-state';
+import { claimRefusal, WINDOW_GONE, windowRefusal, type Refusal } from './window-state';
 
 export interface ClaimRequest {
 	memberId: string;
@@ -39,8 +38,6 @@ interface Ranked extends Pending {
 const BATCH = 250;
 /** The advisory-lock namespace of "one claim in flight per member and window". */
 const CLAIM_LOCK = 7_311;
-
-const missing: Refusal = { code: 'closed', message: 'This presale window no longer exists.' };
 
 interface WindowQueue {
 	pending: Pending[];
@@ -77,7 +74,7 @@ async function drain(
 		try {
 			const [w] = await db.select().from(presaleWindows).where(eq(presaleWindows.id, windowId));
 			if (!w) {
-				for (const p of batch) p.settle({ ok: false, refusal: missing });
+				for (const p of batch) p.settle({ ok: false, refusal: WINDOW_GONE });
 				continue;
 			}
 			batch = batch.filter((p) => {
@@ -103,22 +100,30 @@ async function drain(
 async function takeSeats(db: Database, w: PresaleWindow, batch: Pending[]): Promise<void> {
 	// One read of the standings per instant the fans asked at (in the rush: one for the batch).
 	const byInstant = new Map<number, Pending[]>();
-	for (const p of batch) byInstant.set(p.now.getTime(), [...(byInstant.get(p.now.getTime()) ?? []), p]);
-	const standings = new Map<Pending, { rank: number; audience: (minRank: number) => string }>();
+	for (const p of batch) {
+		const group = byInstant.get(p.now.getTime());
+		if (group) group.push(p);
+		else byInstant.set(p.now.getTime(), [p]);
+	}
+	const ranked = new Map<Pending, Ranked>();
 	for (const group of byInstant.values()) {
 		const read = await standingsFor(
 			db,
 			group.map((p) => p.memberId),
 			group[0].now
 		);
-		for (const p of group)
-			standings.set(p, read.get(p.memberId) ?? { rank: 0, audience: () => 'a higher tier' });
+		for (const p of group) {
+			const s = read.get(p.memberId);
+			ranked.set(p, { ...p, rank: s?.rank ?? 0, audience: s?.audience(w.minRank) ?? 'a higher tier' });
+		}
 	}
-	const ranked: Ranked[] = batch.map((p) => {
-		const s = standings.get(p)!;
-		return { ...p, rank: s.rank, audience: s.audience(w.minRank) };
-	});
-	const outcomes = await db.transaction((tx) => takeBatch(tx, w.id, ranked));
+	const outcomes = await db.transaction((tx) =>
+		takeBatch(
+			tx,
+			w.id,
+			batch.map((p) => ranked.get(p)!)
+		)
+	);
 	// The next batch need not wait for this one's points; its fans do (their points show at once).
 	const claims = outcomes.flatMap((o) => (o.ok ? [o.claim] : []));
 	void recordClaimPoints(db, claims, batch[0].now).finally(() =>
@@ -136,33 +141,24 @@ async function takeBatch(tx: Queryable, windowId: number, batch: Ranked[]): Prom
 	// the seats each holds are known; other members never wait on each other here.
 	await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}, hashtext(${`${windowId}:`}::text || m))
 		from unnest(${`{${members.join(',')}}`}::text[]) as m order by m`);
-	const heldRows = await tx
-		.select({
-			memberId: presaleClaims.memberId,
-			seats: sql<number>`sum(${presaleClaims.seats})`.mapWith(Number)
-		})
-		.from(presaleClaims)
-		.where(
-			and(
-				eq(presaleClaims.windowId, windowId),
-				inArray(presaleClaims.memberId, members),
-				inArray(presaleClaims.status, [...ACTIVE_STATUSES])
-			)
-		)
-		.groupBy(presaleClaims.memberId);
-	const held = new Map(heldRows.map((r) => [r.memberId, r.seats]));
+	const held = await heldSeats(tx, windowId, members);
 	// From here on the counter is locked: only arithmetic, one insert and one update until commit.
 	const [w] = await tx.select().from(presaleWindows).where(eq(presaleWindows.id, windowId)).for('update');
-	if (!w) return batch.map(() => ({ ok: false, refusal: missing }));
+	if (!w) return batch.map(() => ({ ok: false, refusal: WINDOW_GONE }));
 	let left = w.seatsRemaining;
 	const outcomes: (QueuedOutcome | null)[] = [];
 	const granted: { index: number; request: Ranked }[] = [];
 	for (const p of batch) {
-		// The row under the lock decides: staff may have closed or moved the window since the read.
-		const refusal =
-			windowRefusal({ ...w, seatsRemaining: Math.max(left, p.seats) }, p.seats, p.now) ??
-			memberRefusal(w, p.rank, held.get(p.memberId) ?? 0, p.seats, p.audience) ??
-			seatsRefusal(left, p.seats);
+		// The row under the lock decides (staff may have closed or moved the window since the read),
+		// with the seats this batch has taken so far.
+		const refusal = claimRefusal(
+			{ ...w, seatsRemaining: left },
+			p.rank,
+			held.get(p.memberId) ?? 0,
+			p.seats,
+			p.now,
+			p.audience
+		);
 		if (refusal) {
 			outcomes.push({ ok: false, refusal });
 			continue;
@@ -175,9 +171,15 @@ async function takeBatch(tx: Queryable, windowId: number, batch: Ranked[]): Prom
 	if (granted.length) {
 		const claims = await insertClaims(
 			tx,
-			w.id,
-			w.eventId,
-			granted.map((g) => g.request)
+			granted.map(({ request: r }) => ({
+				windowId: w.id,
+				eventId: w.eventId,
+				memberId: r.memberId,
+				seats: r.seats,
+				status: 'claimed' as const,
+				createdAt: r.now,
+				claimedAt: r.now
+			}))
 		);
 		granted.forEach((g, i) => (outcomes[g.index] = { ok: true, claim: claims[i] }));
 		// The CHECK (seats_remaining >= 0) backs the arithmetic: an oversell cannot even be written.
@@ -187,46 +189,4 @@ async function takeBatch(tx: Queryable, windowId: number, batch: Ranked[]): Prom
 			.where(eq(presaleWindows.id, w.id));
 	}
 	return outcomes as QueuedOutcome[];
-}
-
-/** One multi-row insert with fresh codes; a (vanishingly rare) code collision draws again. */
-async function insertClaims(
-	tx: Queryable,
-	windowId: number,
-	eventId: number,
-	requests: ClaimRequest[]
-): Promise<PresaleClaim[]> {
-	const claims: (PresaleClaim | undefined)[] = requests.map(() => undefined);
-	const codes = new Set<string>();
-	const fresh = () => {
-		let code = generatePresaleCode();
-		while (codes.has(code)) code = generatePresaleCode();
-		codes.add(code);
-		return code;
-	};
-	for (let attempt = 0; attempt < 5; attempt++) {
-		const todo = requests.flatMap((r, i) => (claims[i] ? [] : [{ r, i, code: fresh() }]));
-		if (!todo.length) break;
-		// ON CONFLICT DO NOTHING, not a caught error: a unique violation would abort the transaction.
-		const rows = await tx
-			.insert(presaleClaims)
-			.values(
-				todo.map(({ r, code }) => ({
-					windowId,
-					eventId,
-					memberId: r.memberId,
-					seats: r.seats,
-					status: 'claimed' as const,
-					code,
-					createdAt: r.now,
-					claimedAt: r.now
-				}))
-			)
-			.onConflictDoNothing({ target: presaleClaims.code })
-			.returning();
-		const byCode = new Map(rows.map((row) => [row.code, row]));
-		for (const t of todo) claims[t.i] = byCode.get(t.code);
-	}
-	if (claims.some((c) => !c)) throw new Error('could not draw unique presale codes');
-	return claims as PresaleClaim[];
 }

@@ -18,12 +18,10 @@ import { ACTIVE_STATUSES, lockWindow, returnSeats } from './inventory';
 import { queueClaim } from './claim-queue';
 import { standingFor } from './member-rank';
 import { PRESALE_KIND } from './claim-points';
-import { registrationRefusal, windowPhase, type Refusal } from './window-state';
+import { registrationRefusal, WINDOW_GONE, windowPhase, type Refusal } from './window-state';
 
 export type ClaimOutcome = { ok: true; claim: PresaleClaim } | { ok: false; refusal: Refusal };
 export type EntryOutcome = { ok: true; entry: PresaleEntry } | { ok: false; refusal: Refusal };
-
-const missing: Refusal = { code: 'closed', message: 'This presale window no longer exists.' };
 
 /** Thrown inside a transaction to roll back what it wrote and answer with the refusal. */
 class Refused extends Error {
@@ -71,7 +69,7 @@ export async function registerForDraw(
 		getUserById(db, input.memberId),
 		db.select().from(presaleWindows).where(eq(presaleWindows.id, input.windowId))
 	]);
-	if (!user || !peek) return { ok: false, refusal: missing };
+	if (!user || !peek) return { ok: false, refusal: WINDOW_GONE };
 	return unlessRefused(() =>
 		db.transaction(async (tx) => {
 			const [w] = await tx
@@ -123,7 +121,7 @@ export async function withdrawEntry(
 	const now = input.now ?? new Date();
 	return db.transaction(async (tx) => {
 		const w = await lockWindow(tx, input.windowId);
-		if (!w) return { ok: false, refusal: missing };
+		if (!w) return { ok: false, refusal: WINDOW_GONE };
 		if (windowPhase(w, now) !== 'open' || w.drawnAt)
 			return {
 				ok: false,

@@ -23,36 +23,60 @@ export async function lockWindow(tx: Queryable, windowId: number): Promise<Presa
 	return w;
 }
 
-/** Seats the member holds in the window (offered or claimed). */
-export async function heldSeats(tx: Queryable, windowId: number, memberId: string): Promise<number> {
-	const [row] = await tx
-		.select({ n: sql<number>`coalesce(sum(${presaleClaims.seats}), 0)`.mapWith(Number) })
+/** Seats each of the members holds in the window (offered or claimed); none held: absent. */
+export async function heldSeats(
+	tx: Queryable,
+	windowId: number,
+	memberIds: readonly string[]
+): Promise<Map<string, number>> {
+	const rows = await tx
+		.select({
+			memberId: presaleClaims.memberId,
+			seats: sql<number>`sum(${presaleClaims.seats})`.mapWith(Number)
+		})
 		.from(presaleClaims)
 		.where(
 			and(
 				eq(presaleClaims.windowId, windowId),
-				eq(presaleClaims.memberId, memberId),
+				inArray(presaleClaims.memberId, [...memberIds]),
 				inArray(presaleClaims.status, [...ACTIVE_STATUSES])
 			)
-		);
-	return row.n;
+		)
+		.groupBy(presaleClaims.memberId);
+	return new Map(rows.map((r) => [r.memberId, r.seats]));
 }
 
+type NewClaim = Omit<typeof presaleClaims.$inferInsert, 'code'>;
+
 /** Inserts a claim with a fresh code; a (vanishingly rare) code collision just draws another. */
-export async function insertClaim(
-	tx: Queryable,
-	values: Omit<typeof presaleClaims.$inferInsert, 'code'>
-): Promise<PresaleClaim> {
+export async function insertClaim(tx: Queryable, values: NewClaim): Promise<PresaleClaim> {
+	return (await insertClaims(tx, [values]))[0];
+}
+
+/** Inserts claims in one statement, each with a fresh code, in the order given. */
+export async function insertClaims(tx: Queryable, values: readonly NewClaim[]): Promise<PresaleClaim[]> {
+	const claims: (PresaleClaim | undefined)[] = values.map(() => undefined);
+	const drawn = new Set<string>();
+	const fresh = () => {
+		let code = generatePresaleCode();
+		while (drawn.has(code)) code = generatePresaleCode();
+		drawn.add(code);
+		return code;
+	};
 	for (let attempt = 0; attempt < 5; attempt++) {
+		const todo = values.flatMap((v, i) => (claims[i] ? [] : [{ i, row: { ...v, code: fresh() } }]));
+		if (!todo.length) break;
 		// ON CONFLICT DO NOTHING, not a caught error: a unique violation would abort the transaction.
-		const [row] = await tx
+		const rows = await tx
 			.insert(presaleClaims)
-			.values({ ...values, code: generatePresaleCode() })
+			.values(todo.map((t) => t.row))
 			.onConflictDoNothing({ target: presaleClaims.code })
 			.returning();
-		if (row) return row;
+		const byCode = new Map(rows.map((row) => [row.code, row]));
+		for (const t of todo) claims[t.i] = byCode.get(t.row.code);
 	}
-	throw new Error('could not draw a unique presale code');
+	if (claims.some((c) => !c)) throw new Error('could not draw unique presale codes');
+	return claims as PresaleClaim[];
 }
 
 async function eventWindows(tx: Queryable, eventId: number): Promise<PresaleWindow[]> {

@@ -43,6 +43,9 @@ export interface Refusal {
 	message: string;
 }
 
+/** A window that was deleted (or never was). */
+export const WINDOW_GONE: Refusal = { code: 'closed', message: 'This presale window no longer exists.' };
+
 /**
  * What refuses a claim before anyone's standing is read: the wrong mode, a bad seat count, a window
  * not open, no seats left. In the rush most attempts end here, on one indexed read.
