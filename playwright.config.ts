@@ -1,4 +1,4 @@
-// End-to-end tests: the built server (`node build`) on a fresh embedded database, driven by
+// End-to-end tests: the built server (`node server.js`) on a fresh embedded database, driven by
 // Debian's Chromium (no browser download) on a phone-sized viewport.
 import { defineConfig } from '@playwright/test';
 
@@ -47,7 +47,7 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: 'rm -rf tests/e2e/.data && node build',
+		command: 'rm -rf tests/e2e/.data && node server.js',
 		url: `${ORIGIN}/healthz`,
 		reuseExistingServer: false,
 		timeout: 60_000,

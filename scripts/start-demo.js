@@ -8,4 +8,4 @@ process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 process.env.BODY_SIZE_LIMIT ??= '25M';
 const port = process.env.PORT;
 console.log(`\n  Encore demo: http://localhost:${port}  (staff@encore.demo / encore-demo-2026)\n`);
-await import('../build/index.js');
+await import('../server.js');

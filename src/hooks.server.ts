@@ -137,7 +137,7 @@ const session: Handle = async ({ event, resolve }) => {
 			if (event.request.method === 'GET') event.locals.unread = result.unread;
 			if (event.request.method === 'GET' && !event.url.pathname.startsWith('/api/')) {
 				// Points for showing up, at most once a day; never worth failing a page over.
-				await recordDailyVisit(getDb(), event.cookies, result.user.id).catch((err) =>
+				await recordDailyVisit(getDb(), result.session).catch((err) =>
 					log.error('daily visit not recorded', { requestId: event.locals.requestId, error: String(err) })
 				);
 			}

@@ -73,7 +73,7 @@ export async function startServer(dir: string, databaseUrl: string, port: number
 	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}: npm run build`);
 	const origin = `http://127.0.0.1:${port}`;
 	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const server = spawn('node', [...nodeArgs, 'build'], {
+	const server = spawn('node', [...nodeArgs, 'server.js', 'build'], {
 		cwd: dir,
 		env: {
 			...process.env,

@@ -1,4 +1,4 @@
-// Built servers (`node build`) that a spec starts itself, on a fresh embedded database or on a
+// Built servers (`node server.js`) that a spec starts itself, on a fresh embedded database or on a
 // fresh Postgres database it creates and drops: for the fuzz suite (its own house, so garbage sent
 // as staff cannot disturb the other specs) and the start-and-stop test.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,7 +22,7 @@ export interface ServerProcess {
 export function startServer(options: { port: number; env?: Record<string, string> }): ServerProcess {
 	const origin = `http://127.0.0.1:${options.port}`;
 	// E2E_BUILD_DIR runs another build (say, the code before a fix) against the same suite.
-	const child = spawn(process.execPath, [process.env.E2E_BUILD_DIR || 'build'], {
+	const child = spawn(process.execPath, ['server.js', process.env.E2E_BUILD_DIR || 'build'], {
 		cwd: path.resolve('.'),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {

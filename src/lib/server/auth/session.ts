@@ -55,7 +55,8 @@ export async function createSession(
 		userId,
 		expiresAt: new Date(now.getTime() + sessionLifetimeMs()),
 		createdAt: now,
-		userAgent: userAgent?.slice(0, 300) ?? null
+		userAgent: userAgent?.slice(0, 300) ?? null,
+		visitedOn: null
 	};
 	await db.insert(sessions).values(session);
 	return session;

@@ -63,7 +63,10 @@ export const sessions = pgTable(
 			.references(() => users.id, { onDelete: 'cascade' }),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-		userAgent: text('user_agent')
+		userAgent: text('user_agent'),
+		/** The house day (YYYY-MM-DD) whose visit this session already counted: read with the session,
+		 * so a client that drops the visit cookie costs no ledger work either. */
+		visitedOn: text('visited_on')
 	},
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
