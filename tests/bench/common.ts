@@ -69,11 +69,17 @@ export function buildServer(repo: string, dir: string, prebuilt?: string): strin
  * Starts the build in `dir` on 127.0.0.1:`port` against `databaseUrl` and waits until it answers.
  * BENCH_NODE_ARGS adds Node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
-export async function startServer(dir: string, databaseUrl: string, port: number): Promise<ChildProcess> {
+export async function startServer(
+	dir: string,
+	databaseUrl: string,
+	port: number,
+	/** Another app's start (the page bench's bare app: `['build']`) and its environment. */
+	other?: { args: string[]; env: Record<string, string> }
+): Promise<ChildProcess> {
 	if (!existsSync(path.join(dir, 'build', 'index.js'))) throw new Error(`no build in ${dir}: npm run build`);
 	const origin = `http://127.0.0.1:${port}`;
 	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const server = spawn('node', [...nodeArgs, 'server.js', 'build'], {
+	const server = spawn('node', [...nodeArgs, ...(other?.args ?? ['server.js', 'build'])], {
 		cwd: dir,
 		env: {
 			...process.env,
@@ -88,7 +94,8 @@ export async function startServer(dir: string, databaseUrl: string, port: number
 			COOKIE_SECURE: '0',
 			// The request paths are measured, not the scheduled jobs (which have their own tests):
 			// a first scan of 100,000 generated members for moments would land in the middle.
-			SCHEDULER_MS: '0'
+			SCHEDULER_MS: '0',
+			...other?.env
 		},
 		stdio: ['ignore', 'inherit', 'inherit']
 	});

@@ -11,7 +11,6 @@
 // BENCH_NODE_ARGS adds Node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +20,9 @@ import { config } from '../../src/lib/server/config';
 import { openPostgres, type DatabaseHandle } from '../../src/lib/server/db/connect';
 import { seedEssentials } from '../../src/lib/server/setup';
 import { dayKey } from '../../src/lib/server/loyalty/earning';
-import { cpuSince, cpuSnapshot } from './cpu';
+import { load, type LoadResult } from './http-load';
+import { dropsSql, memberTiersSql } from './fans';
+import { memberIdSql } from './ledger';
 import { int, percentile, say, startServer, stopServer, timed, wholeNumber } from './common';
 
 const { values: flags } = parseArgs({
@@ -54,8 +55,6 @@ const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const SERVER_DIR = path.resolve(flags['server-dir'] ?? process.cwd());
 
-const memberIdSql = (n: string) => `md5('encore-bench-' || ${n})::uuid`;
-
 /** Members across the ladder (most Listeners, a few patrons), a light ledger, and the drops. */
 async function generate(url: string): Promise<void> {
 	const db = postgres(url, { max: 1, onnotice: () => {} });
@@ -65,17 +64,7 @@ async function generate(url: string): Promise<void> {
 				insert into users (id, email, display_name, password_hash, email_verified_at)
 				select ${memberIdSql('n')}, 'fan' || n || '@bench.example', 'Fan ' || n, 'x', now()
 				from generate_series(1, ${MEMBERS}) n`);
-			await db.unsafe(`
-				insert into member_tiers (member_id, earned_rank, reached_at, held_until, paid_rank, paid_until, rank)
-				select ${memberIdSql('n')}, e, case when e > 0 then now() - interval '30 days' end,
-					case when e > 0 then now() + interval '300 days' end,
-					case when p > 0 then p end, case when p > 0 then now() + interval '20 days' end, greatest(e, p)
-				from (
-					select n,
-						case when n % 100 < 60 then 0 when n % 100 < 85 then 1 when n % 100 < 95 then 2 else 4 end as e,
-						case when n % 50 = 7 then 3 else 0 end as p
-					from generate_series(1, ${MEMBERS}) n
-				) t`);
+			await db.unsafe(memberTiersSql(MEMBERS));
 		});
 		if (ENTRIES > 0)
 			await timed(`${int(MEMBERS * ENTRIES)} ledger entries`, () =>
@@ -88,20 +77,7 @@ async function generate(url: string): Promise<void> {
 						from generate_series(1, ${MEMBERS}) m, generate_series(1, ${ENTRIES}) k
 					) g`)
 			);
-		await timed(`${int(DROPS)} drops`, () =>
-			db.unsafe(`
-				insert into drops (slug, title, summary, body, body_html, min_rank, windows, status, publish_at, pinned)
-				select 'drop-' || n, 'Drop number ' || n, 'A teaser for drop ' || n,
-					repeat('Some body text. ', 200), '<p>' || repeat('Some body text. ', 200) || '</p>',
-					(array[0, 0, 0, 1, 2, 3, 4])[1 + n % 7],
-					case when n % 5 = 0 then '[{"rank":4,"delayMinutes":0},{"rank":3,"delayMinutes":2880},{"rank":0,"delayMinutes":10080}]'::jsonb
-						else '[]'::jsonb end,
-					(case when n % 50 = 0 then 'draft' when n % 40 = 0 then 'scheduled' else 'published' end)::drop_status,
-					case when n % 40 = 0 then now() + interval '3 days' when n % 50 = 0 then null
-						else now() - interval '365 days' * (n::float8 / ${DROPS}) end,
-					n % 200 = 1
-				from generate_series(1, ${DROPS}) n`)
-		);
+		await timed(`${int(DROPS)} drops`, () => db.unsafe(dropsSql(DROPS)));
 		await timed('vacuum analyze', () => db.unsafe('vacuum analyze users, member_tiers, engagements, drops'));
 	} finally {
 		await db.end({ timeout: 5 });
@@ -109,65 +85,22 @@ async function generate(url: string): Promise<void> {
 }
 
 /** GET `path` for the sessions at `CONNECTIONS` connections for `SECONDS` seconds. */
-async function load(
+function loadPath(
 	path: string,
 	sessions: { token: string; visit: string }[],
 	serverPid?: number,
 	database = ''
-): Promise<{
-	latencies: number[];
-	errors: Map<string, number>;
-	ms: number;
-	bytes: number;
-	cpu: { server: number; postgres: number };
-}> {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-	const latencies: number[] = [];
-	const errors = new Map<string, number>();
-	let bytes = 0;
-	let next = 0;
-	const get = (s: { token: string; visit: string }) =>
-		new Promise<number>((resolve, reject) => {
-			// The daily-visit cookie a browser would carry: the feed is measured, not the first visit of the day.
-			const cookie = `${SESSION_COOKIE}=${s.token}; ${s.visit}`;
-			const request = http.get(
-				`${ORIGIN}${path}`,
-				{ agent, headers: { cookie }, timeout: 30_000 },
-				(response) => {
-					response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-					response.on('end', () => resolve(response.statusCode ?? 0));
-					response.on('error', reject);
-				}
-			);
-			request.on('timeout', () => request.destroy(new Error('timeout')));
-			request.on('error', reject);
-		});
-	const started = performance.now();
-	const cpuBefore = cpuSnapshot(serverPid, database);
-	const deadline = started + SECONDS * 1000;
-	const worker = async () => {
-		while (performance.now() < deadline) {
-			const s = sessions[next++ % sessions.length];
-			const t0 = performance.now();
-			try {
-				const status = await get(s);
-				latencies.push(performance.now() - t0);
-				if (status !== 200) errors.set(String(status), (errors.get(String(status)) ?? 0) + 1);
-			} catch (err) {
-				const reason = err instanceof Error ? err.message : String(err);
-				errors.set(reason, (errors.get(reason) ?? 0) + 1);
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-	agent.destroy();
-	return {
-		latencies,
-		errors,
-		ms: performance.now() - started,
-		bytes,
-		cpu: cpuSince(cpuBefore, serverPid, database)
-	};
+) {
+	return load({
+		url: `${ORIGIN}${path}`,
+		// The daily-visit cookie a browser would carry: the feed is measured, not the first visit of the day.
+		cookie: (i) =>
+			`${SESSION_COOKIE}=${sessions[i % sessions.length].token}; ${sessions[i % sessions.length].visit}`,
+		connections: CONNECTIONS,
+		seconds: SECONDS,
+		serverPid,
+		database
+	});
 }
 
 async function main(): Promise<void> {
@@ -205,13 +138,14 @@ async function main(): Promise<void> {
 		}
 		server = (await timed('server started', () => startServer(SERVER_DIR, benchUrl, PORT))).value;
 		// Warm-up: connection pools, JIT, the first visit marks.
-		await load('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
-		const feed = await load('/drops', sessions, server.pid, name);
-		const data = await load('/drops/__data.json', sessions, server.pid, name);
-		const others: [string, Awaited<ReturnType<typeof load>>][] = [];
-		for (const extra of flags.also ?? []) others.push([extra, await load(extra, sessions, server.pid, name)]);
+		await loadPath('/drops', sessions.slice(0, Math.min(20, sessions.length))).catch(() => undefined);
+		const feed = await loadPath('/drops', sessions, server.pid, name);
+		const data = await loadPath('/drops/__data.json', sessions, server.pid, name);
+		const others: [string, LoadResult][] = [];
+		for (const extra of flags.also ?? [])
+			others.push([extra, await loadPath(extra, sessions, server.pid, name)]);
 		const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-		const line = (label: string, r: Awaited<ReturnType<typeof load>>) => {
+		const line = (label: string, r: LoadResult) => {
 			const sorted = [...r.latencies].sort((a, b) => a - b);
 			const p99 = percentile(sorted, 99);
 			return `  ${label.padEnd(20)} ${int(sorted.length)} requests, ${int(sorted.length / (r.ms / 1000))} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${int(r.bytes / Math.max(1, sorted.length))} B each; CPU per request: server ${(r.cpu.server / sorted.length).toFixed(1)} ms, Postgres ${(r.cpu.postgres / sorted.length).toFixed(1)} ms; errors ${JSON.stringify(Object.fromEntries(r.errors))}   target p99 ≤ 50 ms: ${verdict(p99 <= 50)}`;

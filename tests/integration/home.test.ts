@@ -7,6 +7,7 @@ import type { Database } from '$lib/server/db/connect';
 import {
 	boardInvitations,
 	boards,
+	homeVisits,
 	memberTiers,
 	pollBallots,
 	presaleClaims,
@@ -176,5 +177,26 @@ forEachDriver('personal home', (t) => {
 		expect(after.newForYou.map((i) => [i.title, i.reason])).toEqual([
 			[made.insiders, 'Unlocked when you reached Insider']
 		]);
+	});
+
+	it('a reload within a minute writes nothing; a later one moves the visit on', async () => {
+		const member = byRank.get(0)!;
+		const seen = async () =>
+			(
+				await t.db.select().from(homeVisits).where(eq(homeVisits.memberId, member.id))
+			)[0]?.seenAt.toISOString();
+		const first = new Date(now.getTime() + 5 * DAY);
+		const before = await loadHome(t.db, member, first);
+		expect(await seen()).toBe(first.toISOString());
+		const reload = await loadHome(t.db, member, new Date(first.getTime() + 30_000));
+		expect(await seen()).toBe(first.toISOString());
+		expect(reload.since).toBe(before.since);
+		const later = new Date(first.getTime() + 2 * 60_000);
+		const again = await loadHome(t.db, member, later);
+		expect(await seen()).toBe(later.toISOString());
+		// Within ten minutes of the last visit: "new" still counts from the same one.
+		expect(again.since).toBe(before.since);
+		const nextDay = new Date(first.getTime() + DAY);
+		expect((await loadHome(t.db, member, nextDay)).since).toBe(later.toISOString());
 	});
 });

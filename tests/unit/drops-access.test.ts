@@ -5,6 +5,7 @@ import {
 	dropAccess,
 	earlyAccessNote,
 	isLive,
+	latestOpening,
 	lowestOpenRank,
 	openingFor,
 	unlockPath,
@@ -97,6 +98,14 @@ describe('dropAccess: early-access windows', () => {
 		expect(openingFor(windowed, 3)).toEqual(at(2 * DAY));
 		expect(openingFor(windowed, 2)).toEqual(at(7 * DAY));
 		expect(openingFor(windowed, 1)).toEqual(at(7 * DAY));
+	});
+
+	it('no tier opens later than the general release (latestOpening)', () => {
+		expect(latestOpening(windowed)).toEqual(at(7 * DAY));
+		for (const rank of RANKS)
+			expect(openingFor(windowed, rank)!.getTime()).toBeLessThanOrEqual(at(7 * DAY).getTime());
+		expect(latestOpening({ ...windowed, windows: [] })).toEqual(T0);
+		expect(latestOpening({ ...windowed, publishAt: null })).toBeNull();
 	});
 
 	it('ranks at the minimum but below every window get in with the last window', () => {

@@ -26,6 +26,7 @@ export function houseTimeZone(): string {
 	return config.houseTimeZone;
 }
 
+/** The tiers as the public pages show them, remembered for a few seconds like the ladder. */
 export function listTiers(db: Queryable): Promise<Tier[]> {
-	return db.select().from(tiers).orderBy(asc(tiers.rank));
+	return cached(db, 'tiers', () => db.select().from(tiers).orderBy(asc(tiers.rank)));
 }

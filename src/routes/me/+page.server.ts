@@ -1,21 +1,28 @@
 import { fail } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { getDb, readTogether } from '$lib/server/db';
 import { resendVerification } from '$lib/server/accounts';
 import { requireUser } from '$lib/server/auth';
-import { markCelebrated, pendingCelebration } from '$lib/server/notifications';
-import { getStanding, listActivity } from '$lib/server/loyalty';
-import { loadHome } from '$lib/server/home';
+import { celebrationRead, markCelebrated } from '$lib/server/notifications';
+import { activityRead, standingRead } from '$lib/server/loyalty';
+import { homeFrom, homeRead } from '$lib/server/home';
+import { listLiveDrops } from '$lib/server/drops';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = getDb();
-	const [standing, recent, celebration, home] = await Promise.all([
-		getStanding(db, user.id),
-		listActivity(db, user.id, 5),
-		pendingCelebration(db, user.id),
-		loadHome(db, user)
-	]);
+	const now = new Date();
+	// Four domains' reads in one statement (db/together.ts): a round trip costs more than the rows.
+	const [standingR, liveDrops] = await Promise.all([standingRead(db, user.id, now), listLiveDrops(db, now)]);
+	const read = await readTogether(db, {
+		standing: standingR,
+		recent: activityRead(user.id, 5),
+		celebration: celebrationRead(user.id),
+		home: homeRead(user.id, now)
+	});
+	const { standing, recent, celebration } = read;
+	// The home is judged at the standing's tier.
+	const home = homeFrom(read.home, { rank: standing.progress.rank, ladder: standing.ladder }, liveDrops, now);
 	// The celebration plays once: it is marked as shown with the page that shows it.
 	if (celebration) await markCelebrated(db, user.id);
 	const { progress, tier, ladder } = standing;

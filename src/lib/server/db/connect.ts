@@ -100,7 +100,10 @@ function preparingStatements(client: postgres.Sql): postgres.Sql {
 				return (query: string, params: unknown[] = [], options: { prepare?: boolean } = {}) =>
 					(value as Unsafe).call(target, query, params, {
 						...options,
-						prepare: options.prepare ?? (params.length > 0 && params.length <= MAX_PREPARED_PARAMS)
+						// Drizzle says `prepare: false` for every query it was not asked to name: overruled,
+						// or Postgres plans each of them again on every call (a page's reads spent more
+						// time planning than running).
+						prepare: options.prepare === true || (params.length > 0 && params.length <= MAX_PREPARED_PARAMS)
 					});
 			}
 			if (property === 'begin' || property === 'savepoint') {

@@ -36,3 +36,4 @@ export function useDatabase(h: DatabaseHandle): void {
 
 export * from './connect';
 export * from './startup-lock';
+export * from './together';

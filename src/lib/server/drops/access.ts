@@ -60,6 +60,14 @@ export function openingFor(drop: AccessDrop, rank: number): Date | null {
 	return new Date(start + (best ?? last) * MINUTE);
 }
 
+/** The last moment the drop opens for anyone (its general release): no tier's opening is later. */
+export function latestOpening(drop: AccessDrop): Date | null {
+	if (drop.publishAt === null) return null;
+	let last = 0;
+	for (const w of drop.windows) last = Math.max(last, w.delayMinutes);
+	return new Date(drop.publishAt.getTime() + last * MINUTE);
+}
+
 /** The lowest rank that can read the drop at `now`, or null if nobody can yet. */
 export function lowestOpenRank(drop: AccessDrop, ranks: readonly number[], now: Date): number | null {
 	let lowest: number | null = null;

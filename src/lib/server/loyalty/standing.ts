@@ -3,7 +3,7 @@
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { cached } from '../cache';
 import { preparedOnce } from '../db/prepared';
-import { rowsOf, type Queryable } from '../db';
+import { jsonValue, readTogether, rowsOf, type Queryable, type Read } from '../db';
 import { dateFromMs, epochMs } from '../db/batch';
 import { earningRules, engagements, type LadderVersion } from '../db/schema';
 import { loadLadder, loadLadderVersions, timelineFrom, type LadderRow } from './ladder-store';
@@ -26,11 +26,22 @@ export function cachedLadder(db: Queryable): Promise<{ ladder: LadderRow[]; vers
 }
 
 export async function getStanding(db: Queryable, memberId: string, now = new Date()): Promise<Standing> {
-	const [{ ladder, versions }, read] = await Promise.all([
-		cachedLadder(db),
-		readTierAndEntries(db, memberId, now)
-	]);
-	return standingFrom(ladder, timelineFrom(ladder, versions), read, now);
+	const { standing } = await readTogether(db, { standing: await standingRead(db, memberId, now) });
+	return standing;
+}
+
+/** getStanding as a read a page can ask together with its others (db/together.ts). */
+export async function standingRead(
+	db: Queryable,
+	memberId: string,
+	now = new Date()
+): Promise<Read<Standing>> {
+	const { ladder, versions } = await cachedLadder(db);
+	const timeline = timelineFrom(ladder, versions);
+	return {
+		value: sql`(select row_to_json(t) from (${tierAndEntriesSql(sql`(select ${memberId}::uuid as id) m`, now)}) t)`,
+		parse: (v) => standingFrom(ladder, timeline, parseTierAndEntries(jsonValue<TierAndEntriesRow>(v)), now)
+	};
 }
 
 /** The pure half: the stored state advanced to now, and the progress. */
@@ -115,17 +126,6 @@ function parseTierAndEntries(r: TierAndEntriesRow): { row: StoredTier | null; en
 	};
 }
 
-async function readTierAndEntries(
-	db: Queryable,
-	memberId: string,
-	now: Date
-): Promise<{ row: StoredTier | null; entries: PointEntry[] }> {
-	const [r] = rowsOf<TierAndEntriesRow>(
-		await db.execute(tierAndEntriesSql(sql`(select ${memberId}::uuid as id) m`, now))
-	);
-	return parseTierAndEntries(r);
-}
-
 /**
  * Many members' standings in one statement (a presale's batch of claims): the same fold as
  * getStanding, one round trip instead of one per member.
@@ -158,6 +158,27 @@ export interface ActivityItem {
 	note: string | null;
 }
 
+const labelled = <T extends { kind: string; label: string | null }>(r: T) => ({
+	...r,
+	label: r.label ?? (r.kind === 'staff_adjustment' ? 'Adjustment by staff' : r.kind)
+});
+
+/** The member's newest `limit` entries (listActivity's first page) as a read to ask together. */
+export function activityRead(memberId: string, limit: number): Read<ActivityItem[]> {
+	return {
+		value: sql`coalesce((select json_agg(row_to_json(q)) from (
+			select e.id, e.kind, r.label, e.points, e.occurred_at as "occurredAt",
+				e.capped_reason as "cappedReason", e.note
+			from engagements e left join earning_rules r on r.kind = e.kind
+			where e.member_id = ${memberId}::uuid
+			order by e.occurred_at desc, e.id desc limit ${limit}) q), '[]'::json)`,
+		parse: (v) =>
+			jsonValue<
+				(Omit<ActivityItem, 'occurredAt' | 'label'> & { label: string | null; occurredAt: string })[]
+			>(v).map((r) => labelled({ ...r, occurredAt: new Date(r.occurredAt) }))
+	};
+}
+
 /** The member's ledger, newest first, with each kind's label: for /me and /me/points. */
 export async function listActivity(
 	db: Queryable,
@@ -184,8 +205,5 @@ export async function listActivity(
 			.offset(sql.placeholder('offset'))
 			.prepare('encore_activity')
 	).execute({ memberId, limit, offset });
-	return rows.map((r) => ({
-		...r,
-		label: r.label ?? (r.kind === 'staff_adjustment' ? 'Adjustment by staff' : r.kind)
-	}));
+	return rows.map(labelled);
 }

@@ -1,7 +1,7 @@
 // The member's in-app inbox. Every notification lands here first (notify); email and push are
 // queued from the same rows (deliveries.ts).
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Queryable } from '../db';
+import { jsonValue, readTogether, type Queryable, type Read } from '../db';
 import { preparedOnce } from '../db/prepared';
 import { queueDeliveries } from './deliveries';
 import { inboxItems, type InboxItem } from '../db/schema';
@@ -66,23 +66,21 @@ export async function markAllRead(db: Queryable, memberId: string): Promise<void
 }
 
 /** The newest tier-up not yet celebrated on screen. */
-export async function pendingCelebration(db: Queryable, memberId: string): Promise<InboxItem | undefined> {
-	const [item] = await preparedOnce(db, 'celebration', () =>
-		db
-			.select()
-			.from(inboxItems)
-			.where(
-				and(
-					eq(inboxItems.memberId, sql.placeholder('memberId')),
-					eq(inboxItems.kind, 'tier_up'),
-					isNull(inboxItems.celebratedAt)
-				)
-			)
-			.orderBy(desc(inboxItems.id))
-			.limit(1)
-			.prepare('encore_celebration')
-	).execute({ memberId });
-	return item;
+export type Celebration = Pick<InboxItem, 'id' | 'title' | 'body' | 'data'>;
+
+export async function pendingCelebration(db: Queryable, memberId: string): Promise<Celebration | null> {
+	return (await readTogether(db, { c: celebrationRead(memberId) })).c;
+}
+
+/** pendingCelebration as a read a page can ask together with its others (db/together.ts). */
+export function celebrationRead(memberId: string): Read<Celebration | null> {
+	return {
+		value: sql`(select row_to_json(c) from (
+			select id, title, body, data from inbox_items
+			where member_id = ${memberId}::uuid and kind = 'tier_up' and celebrated_at is null
+			order by id desc limit 1) c)`,
+		parse: (v) => (v == null ? null : jsonValue<Celebration>(v))
+	};
 }
 
 /** Marks every pending celebration of the member as shown (older ones are superseded by the newest). */
