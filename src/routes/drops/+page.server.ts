@@ -1,13 +1,7 @@
 import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth';
-import {
-	createFeedToken,
-	feedTokenCreatedAt,
-	revokeFeedToken,
-	loadFeed,
-	type FeedFilter
-} from '$lib/server/drops';
+import { createFeedToken, revokeFeedToken, loadFeed, type FeedFilter } from '$lib/server/drops';
 import type { Actions, PageServerLoad } from './$types';
 
 const FILTERS: FeedFilter[] = ['all', 'unlocked', 'locked', 'new'];
@@ -18,11 +12,8 @@ export const load: PageServerLoad = async (event) => {
 	const show = event.url.searchParams.get('show') as FeedFilter | null;
 	const filter: FeedFilter = show && FILTERS.includes(show) ? show : 'all';
 	const page = Number(event.url.searchParams.get('page') ?? '1') || 1;
-	const [feed, feedSince] = await Promise.all([
-		loadFeed(db, { id: user.id, role: user.role }, new Date(), filter, page),
-		feedTokenCreatedAt(db, user.id)
-	]);
-	return { ...feed, filter, feedSince: feedSince?.toISOString() ?? null };
+	const feed = await loadFeed(db, { id: user.id, role: user.role }, new Date(), filter, page);
+	return { ...feed, filter };
 };
 
 export const actions: Actions = {

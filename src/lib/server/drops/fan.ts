@@ -2,10 +2,10 @@
 // rule allows. A locked drop's body, media and media URLs are never read into these results.
 import { and, eq, sql } from 'drizzle-orm';
 import { isStaff } from '../auth';
-import { rowsOf, type Database, type Queryable } from '../db';
+import { readTogether, type Database, type Queryable, type Read } from '../db';
 import { engagements, type Drop } from '../db/schema';
 import { log } from '../log';
-import { recordEngagementQuickly, getStanding, type LadderRow } from '../loyalty';
+import { recordEngagementQuickly, getStanding, standingRead, type LadderRow } from '../loyalty';
 import { canRead, dropAccess, earlyAccessNote, unlockPath, type DropAccess, type Viewer } from './access';
 import { getDropBySlug, listLiveDrops } from './store';
 
@@ -56,19 +56,27 @@ export function lockOf(access: DropAccess, ladder: readonly LadderRow[]): Lock |
 	};
 }
 
-/** Records this visit and returns the previous one, in one round trip (the CTE reads the row as it was). */
-async function markFeedVisit(db: Queryable, memberId: string, now: Date): Promise<Date | null> {
+/** The feed visit: recorded, and the previous one returned ("new" badges count from it). */
+function feedVisitRead(memberId: string, now: Date): Read<Date | null> {
 	const at = now.toISOString();
-	const [row] = rowsOf<{ seen_at: string | Date | null }>(
-		await db.execute(sql`
-			with previous as (select seen_at from drop_feed_visits where member_id = ${memberId}),
-			marked as (
+	return {
+		with: [
+			sql`feed_previous as (select seen_at from drop_feed_visits where member_id = ${memberId})`,
+			sql`feed_marked as (
 				insert into drop_feed_visits (member_id, seen_at) values (${memberId}, ${at}::timestamptz)
-				on conflict (member_id) do update set seen_at = excluded.seen_at
-			)
-			select (select seen_at from previous) as seen_at`)
-	);
-	return row?.seen_at ? new Date(row.seen_at) : null;
+				on conflict (member_id) do update set seen_at = excluded.seen_at)`
+		],
+		value: sql`(select seen_at from feed_previous)`,
+		parse: (v) => (v ? new Date(v as string | Date) : null)
+	};
+}
+
+/** When the member's private feed link was made (null: none), as a read. */
+function feedTokenRead(memberId: string): Read<Date | null> {
+	return {
+		value: sql`(select created_at from drop_feed_tokens where member_id = ${memberId}::uuid limit 1)`,
+		parse: (v) => (v ? new Date(v as string | Date) : null)
+	};
 }
 
 export interface FeedItem {
@@ -106,12 +114,18 @@ export async function loadFeed(
 	lastVisit: string | null;
 	page: number;
 	pages: number;
+	/** When the member's private feed link was made, if they have one. */
+	feedSince: string | null;
 }> {
-	const [{ viewer, ladder }, rows, previous] = await Promise.all([
-		viewerOf(db, member, now),
-		listLiveDrops(db, now),
-		markFeedVisit(db, member.id, now)
-	]);
+	// The standing, the visit and the feed link in one statement (db/together.ts).
+	const [standingR, rows] = await Promise.all([standingRead(db, member.id, now), listLiveDrops(db, now)]);
+	const { standing, previous, feedSince } = await readTogether(db, {
+		standing: standingR,
+		previous: feedVisitRead(member.id, now),
+		feedSince: feedTokenRead(member.id)
+	});
+	const viewer: Viewer = { rank: standing.progress.rank, staff: isStaff(member) };
+	const ladder = standing.ladder;
 	const visit = previous ? { seenAt: previous } : undefined;
 	const since = visit?.seenAt ?? new Date(now.getTime() - FIRST_VISIT_NEW);
 	const ranks = ladder.map((t) => t.rank);
@@ -151,7 +165,14 @@ export async function loadFeed(
 				minTier: tier ? { name: tier.name, colour: tier.colour } : null
 			};
 		});
-	return { items, counts, lastVisit: visit?.seenAt.toISOString() ?? null, page: current, pages };
+	return {
+		items,
+		counts,
+		lastVisit: visit?.seenAt.toISOString() ?? null,
+		page: current,
+		pages,
+		feedSince: feedSince?.toISOString() ?? null
+	};
 }
 
 /** One index probe, so rereading a drop does not take the member's ledger lock each time. */
