@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertUser } from '$lib/server/auth/users';
 import { openPostgres, rowsOf, type Database, type DatabaseHandle } from '$lib/server/db/connect';
-import { engagements, feedbackRequests, inboxItems, memberTiers } from '$lib/server/db/schema';
+import { auditLog, engagements, feedbackRequests, inboxItems, memberTiers } from '$lib/server/db/schema';
 import { seedEssentials } from '$lib/server/setup';
 import { recordEngagement } from '$lib/server/loyalty';
 import { houseTimeZone } from '$lib/server/house';
@@ -21,6 +21,8 @@ import {
 	npsFromCounts,
 	requestFromToken,
 	runFeedbackDueWork,
+	getFeedbackSettings,
+	saveFeedbackSettings,
 	listComments,
 	scoresByDrop,
 	scoresByEvent,
@@ -92,6 +94,21 @@ forEachDriver('feedback', (t) => {
 		expect(inbox[0].link).toMatch(/^\/feedback\/[\w.~-]+$/);
 		expect(await requestsOf(t.db, staff.id)).toHaveLength(0);
 		expect(await requestsOf(t.db, out.id)).toHaveLength(0);
+	});
+
+	it('a settings change is audited with who changed what from what', async () => {
+		const staff = await fan(t.db, 'staff');
+		const before = await getFeedbackSettings(t.db);
+		await saveFeedbackSettings(t.db, { ...before, gapDays: 14 }, staff.id);
+		expect((await getFeedbackSettings(t.db)).gapDays).toBe(14);
+		const [entry] = await t.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.actorId, staff.id), eq(auditLog.action, 'feedback.settings_changed')));
+		expect(entry.details).toMatchObject({ before: { gapDays: before.gapDays }, after: { gapDays: 14 } });
+		// Put back: the other tests keep the default seven days.
+		await saveFeedbackSettings(t.db, before, staff.id);
+		expect((await getFeedbackSettings(t.db)).gapDays).toBe(before.gapDays);
 	});
 
 	it('keeps seven days between requests', async () => {

@@ -10,6 +10,7 @@ import {
 	type FeedbackKind,
 	type FeedbackRequest
 } from '../db/schema';
+import { audit } from '../audit';
 import { getOrCreateSecret } from '../secrets';
 import { notify, type NewInboxItem } from '../notifications';
 import { recordEngagement } from '../loyalty';
@@ -43,11 +44,31 @@ export async function getFeedbackSettings(db: Queryable): Promise<FeedbackSettin
 	return row ?? { gapDays: 7, npsGapDays: 90, morningHour: 10 };
 }
 
-export async function saveFeedbackSettings(db: Queryable, settings: FeedbackSettings): Promise<void> {
-	await db
-		.insert(feedbackSettings)
-		.values({ id: 1, ...settings, updatedAt: new Date() })
-		.onConflictDoUpdate({ target: feedbackSettings.id, set: { ...settings, updatedAt: new Date() } });
+/** The asking settings, with an audit entry saying who changed what from what. */
+export async function saveFeedbackSettings(
+	db: Database,
+	settings: FeedbackSettings,
+	actorId: string
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		const before = await getFeedbackSettings(tx);
+		await tx
+			.insert(feedbackSettings)
+			.values({ id: 1, ...settings, updatedAt: new Date() })
+			.onConflictDoUpdate({ target: feedbackSettings.id, set: { ...settings, updatedAt: new Date() } });
+		const pick = (x: FeedbackSettings) => ({
+			gapDays: x.gapDays,
+			npsGapDays: x.npsGapDays,
+			morningHour: x.morningHour
+		});
+		await audit(tx, {
+			actorId,
+			action: 'feedback.settings_changed',
+			subjectType: 'feedback_settings',
+			subjectId: '1',
+			details: { before: pick(before), after: pick(settings) }
+		});
+	});
 }
 
 /** The link a request's answer page lives at: good for the answer window and the week to change it. */

@@ -90,11 +90,11 @@ export const actions: Actions = {
 		redirect(303, `/staff/feedback?sent=${sent.recipients}#loop`);
 	},
 	settings: async (event) => {
-		requireStaff(event);
+		const staff = requireStaff(event);
 		const form = await readForm(event);
 		const parsed = parseForm(settingsForm, form);
 		if (!parsed.ok) return fail(400, { settingsErrors: parsed.errors, values: formValues(form) });
-		await saveFeedbackSettings(getDb(), parsed.data);
+		await saveFeedbackSettings(getDb(), parsed.data, staff.id);
 		redirect(303, '/staff/feedback?saved=1#settings');
 	}
 };
